@@ -1,0 +1,22 @@
+/* The ABI version this library was built with; bindings compare it with
+ * the version they were generated for. */
+uint32_t {lib}_abi_version(void);
+
+/* Fails every pending call and host call of the context (RET_ERR
+ * "context destroyed"), runs the teardown hook, and joins the worker.
+ * Returns RET_ERR for a handle that is not live. */
+int {lib}_destroy(void *ctx);
+
+/* Cancels the in-flight async calls made with userData: each gets its
+ * callback with RET_ERR "call cancelled". */
+int {lib}_cancel(void *ctx, void *userData);
+
+/* Installs the implementation of a host function (NULL removes it).
+ * RET_ERR for an unknown name or handle. */
+int {lib}_register_host_fn(void *ctx, const char *name, FFIHostFn fn, void *userData);
+
+/* Answers host call callId, from any thread: ret RET_OK with the answer,
+ * or RET_ERR with UTF-8 error text. msg is copied before this returns.
+ * Unknown or already answered ids are ignored (RET_ERR). */
+int {lib}_host_complete(void *ctx, uint64_t callId, int ret, const char *msg, size_t len);
+

@@ -1,0 +1,200 @@
+//! Build-time generator: reads a library's annotated Rust source and
+//! writes its C ABI glue and bindings.
+//!
+//! In the library's `build.rs`:
+//!
+//! ```no_run
+//! fn main() {
+//!     ffi_build::generate();
+//! }
+//! ```
+//!
+//! This parses `src/lib.rs` (following `mod` declarations), validates the
+//! interface, and writes into `OUT_DIR`: `ffi_glue.rs` (included by
+//! `#[ffi_library]`), the C header `<lib>.h`, and the Go package
+//! `go/<pkg>/`. [`Builder::export_dir`] also copies the bindings to a
+//! directory of the crate, for consumers that need a stable path.
+
+pub mod diagnostic;
+mod emit;
+pub mod ir;
+pub(crate) mod syntax;
+
+pub use diagnostic::{Diagnostic, Diagnostics};
+pub use syntax::parse_sources;
+
+use std::path::{Path, PathBuf};
+
+/// The C ABI version the generated code is written for. Must equal
+/// `ffi_core::abi::ABI_VERSION` (a test checks it).
+pub const ABI_VERSION: u32 = 1;
+
+/// What the emitters need beyond the IR.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The directory holding `lib<link_name>.so`, as the Go package's cgo
+    /// directives should spell it (may start with `${SRCDIR}`). `None`
+    /// leaves the library to the linker's search path (`CGO_LDFLAGS`).
+    pub go_link_dir: Option<String>,
+}
+
+/// Generated files, by path relative to the output directory.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub library: ir::Library,
+    pub files: Vec<(PathBuf, String)>,
+}
+
+impl Generated {
+    pub fn file(&self, path: impl AsRef<Path>) -> Option<&str> {
+        let path = path.as_ref();
+        self.files.iter().find(|(p, _)| p == path).map(|(_, s)| s.as_str())
+    }
+}
+
+/// Generates everything from one `lib.rs` source, without touching the
+/// environment. `link_name` is the shared library's file stem.
+pub fn generate_from_source(source: &str, link_name: &str, options: &Options) -> Result<Generated, Diagnostics> {
+    let root = Path::new("src/lib.rs");
+    let load = |p: &Path| {
+        if p == root {
+            Ok(source.to_string())
+        } else {
+            Err(std::io::Error::new(std::io::ErrorKind::NotFound, "only src/lib.rs is available"))
+        }
+    };
+    let parsed = parse_sources(root, &load, link_name)?;
+    Ok(emit::all(parsed.library, options))
+}
+
+/// Configures generation; [`generate`] is `Builder::new().generate()`.
+#[derive(Debug, Clone, Default)]
+pub struct Builder {
+    export_dir: Option<PathBuf>,
+}
+
+impl Builder {
+    pub fn new() -> Self {
+        Builder::default()
+    }
+
+    /// Also writes the bindings (not the Rust glue) under `dir`, relative
+    /// to the crate's manifest directory: `<lib>.h` and `go/<pkg>/`. Files
+    /// whose content is unchanged are not rewritten.
+    pub fn export_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.export_dir = Some(dir.into());
+        self
+    }
+
+    /// Runs from a build script; on invalid input prints the diagnostics
+    /// and fails the build.
+    pub fn generate(self) {
+        if let Err(e) = self.try_generate() {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    }
+
+    /// Like [`Builder::generate`], returning the error instead.
+    pub fn try_generate(self) -> Result<Generated, Box<dyn std::error::Error>> {
+        let manifest_dir = PathBuf::from(env("CARGO_MANIFEST_DIR")?);
+        let out_dir = PathBuf::from(env("OUT_DIR")?);
+        let link_name = link_name(&manifest_dir)?;
+        let root = manifest_dir.join("src/lib.rs");
+        let load = |p: &Path| std::fs::read_to_string(p);
+        let parsed = parse_sources(&root, &load, &link_name).map_err(|d| relative(d, &manifest_dir))?;
+        for f in &parsed.files {
+            println!("cargo:rerun-if-changed={}", f.display());
+        }
+        println!("cargo:rerun-if-changed=Cargo.toml");
+        // OUT_DIR is <target>/<profile>/build/<pkg>-<hash>/out.
+        let profile_dir = out_dir.ancestors().nth(3).map(Path::to_path_buf);
+
+        let library = parsed.library;
+        let pkg = emit::go::package_name(&library.name);
+        let options = Options {
+            go_link_dir: profile_dir.as_ref().map(|d| d.display().to_string()),
+        };
+        let generated = emit::all(library.clone(), &options);
+        write_all(&out_dir, &generated.files)?;
+
+        if let Some(dir) = self.export_dir {
+            let export = manifest_dir.join(dir);
+            let go_dir = export.join("go").join(&pkg);
+            let link_dir = profile_dir.map(|p| format!("${{SRCDIR}}/{}", relative_path(&go_dir, &p).display()));
+            let exported = emit::all(library, &Options { go_link_dir: link_dir });
+            let bindings: Vec<_> = exported.files.into_iter().filter(|(p, _)| p != Path::new(emit::GLUE_FILE)).collect();
+            write_all(&export, &bindings)?;
+        }
+        Ok(generated)
+    }
+}
+
+/// Generates the glue and bindings of the crate being built. Call it from
+/// `build.rs`.
+pub fn generate() {
+    Builder::new().generate()
+}
+
+fn env(name: &str) -> Result<String, Box<dyn std::error::Error>> {
+    std::env::var(name).map_err(|_| format!("ffi_build: {name} is not set; call generate() from a build script").into())
+}
+
+/// The shared library's file stem: `[lib] name`, or the package name.
+fn link_name(manifest_dir: &Path) -> Result<String, Box<dyn std::error::Error>> {
+    let text = std::fs::read_to_string(manifest_dir.join("Cargo.toml"))?;
+    let doc: toml::Table = text.parse()?;
+    let lib_name = doc.get("lib").and_then(|l| l.get("name")).and_then(|n| n.as_str());
+    let pkg_name = doc.get("package").and_then(|p| p.get("name")).and_then(|n| n.as_str());
+    let name = lib_name.or(pkg_name).ok_or("Cargo.toml has no package name")?;
+    Ok(name.replace('-', "_"))
+}
+
+fn relative(mut d: Diagnostics, base: &Path) -> Diagnostics {
+    for diag in &mut d.0 {
+        if let Ok(rel) = diag.file.strip_prefix(base) {
+            diag.file = rel.to_path_buf();
+        }
+    }
+    d
+}
+
+/// `to` as seen from `from` (both absolute, no symlinks assumed).
+fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for c in &to[common..] {
+        out.push(c);
+    }
+    out
+}
+
+fn write_all(dir: &Path, files: &[(PathBuf, String)]) -> std::io::Result<()> {
+    for (rel, content) in files {
+        let path = dir.join(rel);
+        if std::fs::read(&path).is_ok_and(|old| old == content.as_bytes()) {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, content)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        let p = relative_path(Path::new("/r/examples/timer/bindings/go/mytimer"), Path::new("/r/target/debug"));
+        assert_eq!(p, PathBuf::from("../../../../../target/debug"));
+    }
+}

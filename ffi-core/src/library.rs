@@ -1,0 +1,242 @@
+//! What the generated `extern "C"` functions call. Each function of the C
+//! ABI is a thin shell around one method here, so the behaviour (handle
+//! checks, exactly-once callbacks, panics, teardown) lives in one place.
+//!
+//! The callback rule: when a non-NULL callback is passed, it is called
+//! exactly once, whatever happens (bad handle, bad argument, panic,
+//! cancellation, destroy). The return value only says whether the call was
+//! accepted.
+
+use crate::abi::{FfiCallback, FfiHostFn, RET_ERR, RET_MISSING_CALLBACK, RET_OK};
+use crate::context::Context;
+use crate::executor::{BoxFuture, CallJob};
+use crate::registry::Registry;
+use crate::reply::Reply;
+use crate::scope::Scope;
+use crate::value::LiftError;
+use crate::FfiType;
+use std::ffi::{CStr, c_char, c_int, c_void};
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+/// The teardown hook: builds the `#[ffi_dtor]` future for a context.
+pub type Dtor<S> = fn(Arc<Context<S>>) -> BoxFuture;
+
+const BAD_HANDLE: &str = "invalid context handle (never created, or already destroyed)";
+
+/// A library's contexts and its static description.
+pub struct Library<S> {
+    name: &'static str,
+    hosts: &'static [&'static str],
+    dtor: Option<Dtor<S>>,
+    contexts: Registry<Context<S>>,
+}
+
+impl<S: Send + Sync + 'static> Library<S> {
+    pub const fn new(name: &'static str, hosts: &'static [&'static str], dtor: Option<Dtor<S>>) -> Self {
+        Library {
+            name,
+            hosts,
+            dtor,
+            contexts: Registry::new(),
+        }
+    }
+
+    /// `<lib>_create` with an async constructor. `make` lifts the
+    /// arguments and returns the constructor's future.
+    ///
+    /// # Safety
+    /// Called from the generated C ABI; `cb`/`ud` follow its contract.
+    pub unsafe fn create_async<F>(&'static self, cb: FfiCallback, ud: *mut c_void, make: impl FnOnce() -> Result<F, String>) -> *mut c_void
+    where
+        F: Future<Output = Result<S, String>> + Send + 'static,
+    {
+        let Some(cb) = cb else { return std::ptr::null_mut() };
+        let reply = Reply::new(cb, ud);
+        let fut = match guard(make) {
+            Ok(f) => f,
+            Err(e) => {
+                reply.fail(&e);
+                return std::ptr::null_mut();
+            }
+        };
+        let ctx = match Context::start(self.name) {
+            Ok(c) => c,
+            Err(e) => {
+                reply.fail(&format!("cannot start the worker thread: {e}"));
+                return std::ptr::null_mut();
+            }
+        };
+        let handle = self.contexts.insert(ctx.clone());
+        let target = ctx.clone();
+        let job = CallJob(async move {
+            let r = fut.await;
+            let out = r.as_ref().map(|_| ()).map_err(Clone::clone);
+            target.set_state(r);
+            out
+        });
+        ctx.executor.spawn(Box::pin(job), Some(reply));
+        handle
+    }
+
+    /// `<lib>_create` with a sync constructor, run on the caller's thread.
+    ///
+    /// # Safety
+    /// As for [`Library::create_async`].
+    pub unsafe fn create_sync(&'static self, cb: FfiCallback, ud: *mut c_void, make: impl FnOnce() -> Result<S, String>) -> *mut c_void {
+        let Some(cb) = cb else { return std::ptr::null_mut() };
+        let reply = Reply::new(cb, ud);
+        let ctx = match Context::start(self.name) {
+            Ok(c) => c,
+            Err(e) => {
+                reply.fail(&format!("cannot start the worker thread: {e}"));
+                return std::ptr::null_mut();
+            }
+        };
+        let result = Scope::enter(&ctx.scope, || guard(make));
+        let handle = self.contexts.insert(ctx.clone());
+        match &result {
+            Ok(_) => {
+                ctx.set_state(result);
+                reply.ok_empty();
+            }
+            Err(e) => {
+                let e = e.clone();
+                ctx.set_state(result);
+                reply.fail(&e);
+            }
+        }
+        handle
+    }
+
+    /// A sync method: runs `f` inline on the caller's thread.
+    ///
+    /// # Safety
+    /// As for [`Library::create_async`].
+    pub unsafe fn call_sync<R: FfiType>(&self, ctx: *mut c_void, cb: FfiCallback, ud: *mut c_void, f: impl FnOnce(&S) -> Result<R, String>) -> c_int {
+        let Some(cb) = cb else { return RET_MISSING_CALLBACK };
+        let reply = Reply::new(cb, ud);
+        let Some(ctx) = self.contexts.get(ctx) else {
+            reply.fail(BAD_HANDLE);
+            return RET_ERR;
+        };
+        let result = ctx
+            .state_blocking()
+            .and_then(|state| Scope::enter(&ctx.scope, || guard(|| f(state))));
+        reply.send(result);
+        RET_OK
+    }
+
+    /// An async method: `make` lifts the arguments on the caller's thread
+    /// and returns the future the worker polls.
+    ///
+    /// # Safety
+    /// As for [`Library::create_async`].
+    pub unsafe fn call_async<R, F>(&self, ctx: *mut c_void, cb: FfiCallback, ud: *mut c_void, make: impl FnOnce(Arc<Context<S>>) -> Result<F, String>) -> c_int
+    where
+        R: FfiType,
+        F: Future<Output = Result<R, String>> + Send + 'static,
+    {
+        let Some(cb) = cb else { return RET_MISSING_CALLBACK };
+        let reply = Reply::new(cb, ud);
+        let Some(ctx) = self.contexts.get(ctx) else {
+            reply.fail(BAD_HANDLE);
+            return RET_ERR;
+        };
+        let fut = match guard(|| make(ctx.clone())) {
+            Ok(f) => f,
+            Err(e) => {
+                reply.fail(&e);
+                return RET_OK;
+            }
+        };
+        ctx.executor.spawn(Box::pin(CallJob(fut)), Some(reply));
+        RET_OK
+    }
+
+    /// `<lib>_destroy`: fails every pending call, runs the teardown hook,
+    /// and joins the worker.
+    pub fn destroy(&self, ctx: *mut c_void) -> c_int {
+        match self.contexts.remove(ctx) {
+            Some(c) => {
+                c.shutdown(self.dtor);
+                RET_OK
+            }
+            None => RET_ERR,
+        }
+    }
+
+    /// `<lib>_cancel`: drops the in-flight calls made with `user_data`;
+    /// each gets its callback with `RET_ERR` "call cancelled".
+    pub fn cancel(&self, ctx: *mut c_void, user_data: *mut c_void) -> c_int {
+        match self.contexts.get(ctx) {
+            Some(c) => {
+                c.executor.cancel(user_data as usize);
+                RET_OK
+            }
+            None => RET_ERR,
+        }
+    }
+
+    /// `<lib>_register_host_fn`; a NULL `func` unregisters.
+    ///
+    /// # Safety
+    /// `name` must be NULL or a NUL-terminated string.
+    pub unsafe fn register_host_fn(&self, ctx: *mut c_void, name: *const c_char, func: FfiHostFn, ud: *mut c_void) -> c_int {
+        let Some(ctx) = self.contexts.get(ctx) else { return RET_ERR };
+        if name.is_null() {
+            return RET_ERR;
+        }
+        // SAFETY: NUL-terminated per the contract.
+        let name = unsafe { CStr::from_ptr(name) };
+        match self.hosts.iter().find(|h| h.as_bytes() == name.to_bytes()) {
+            Some(h) => {
+                ctx.scope.hosts.register(h, func, ud);
+                RET_OK
+            }
+            None => RET_ERR,
+        }
+    }
+
+    /// `<lib>_host_complete`: RET_OK when the answer was delivered, RET_ERR
+    /// when the handle or call id is unknown (the answer is then ignored).
+    ///
+    /// # Safety
+    /// `msg` must be NULL or valid for `len` bytes.
+    pub unsafe fn host_complete(&self, ctx: *mut c_void, call_id: u64, ret: c_int, msg: *const c_char, len: usize) -> c_int {
+        let Some(ctx) = self.contexts.get(ctx) else { return RET_ERR };
+        // SAFETY: forwarded from the caller.
+        match guard(|| Ok(unsafe { ctx.scope.hosts.complete(call_id, ret, msg, len) })) {
+            Ok(true) => RET_OK,
+            _ => RET_ERR,
+        }
+    }
+
+    /// Number of live contexts (for tests and diagnostics).
+    pub fn live_contexts(&self) -> usize {
+        self.contexts.len()
+    }
+
+    /// Outstanding host calls of a context (for tests and diagnostics).
+    pub fn pending_host_calls(&self, ctx: *mut c_void) -> Option<usize> {
+        Some(self.contexts.get(ctx)?.scope.hosts.pending_count())
+    }
+}
+
+/// Runs user code, turning a panic into an error.
+fn guard<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(p) => Err(format!("handler panicked: {}", crate::executor::panic_message(&*p))),
+    }
+}
+
+/// Lifts one argument, naming it in the error.
+///
+/// # Safety
+/// Every pointer inside `c` must be NULL or valid for its length.
+pub unsafe fn lift_arg<T: FfiType>(c: &T::C, name: &str) -> Result<T, String> {
+    // SAFETY: forwarded from the caller.
+    unsafe { T::lift(c) }.map_err(|e: LiftError| e.in_field(name).to_string())
+}

@@ -1,0 +1,105 @@
+//! `#[ffi_type]`: the C mirror of a struct and its `FfiType` conversions.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{Data, DeriveInput, Fields};
+
+pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
+    if !input.generics.params.is_empty() {
+        return Err(syn::Error::new_spanned(
+            &input.generics,
+            "#[ffi_type] types cannot be generic",
+        ));
+    }
+    let conversions = match &input.data {
+        Data::Struct(s) => expand_struct(input, &s.fields)?,
+        Data::Enum(e) => expand_enum(input, e)?,
+        Data::Union(_) => {
+            return Err(syn::Error::new_spanned(
+                &input.ident,
+                "#[ffi_type] supports structs and fieldless enums, not unions",
+            ));
+        }
+    };
+    Ok(quote! { #input #conversions })
+}
+
+fn expand_struct(input: &DeriveInput, fields: &Fields) -> syn::Result<TokenStream> {
+    let Fields::Named(named) = fields else {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "#[ffi_type] structs need named fields",
+        ));
+    };
+    let name = &input.ident;
+    let vis = &input.vis;
+    let mirror = format_ident!("__FfiC{}", name);
+    let idents: Vec<_> = named.named.iter().map(|f| f.ident.clone().expect("named")).collect();
+    let labels: Vec<String> = idents.iter().map(ToString::to_string).collect();
+    let types: Vec<_> = named.named.iter().map(|f| &f.ty).collect();
+    Ok(quote! {
+        #[doc(hidden)]
+        #[repr(C)]
+        #[derive(Clone, Copy)]
+        #vis struct #mirror {
+            #( #idents: <#types as ::ffi_core::FfiType>::C, )*
+        }
+
+        // SAFETY: the mirror is `repr(C)` and made only of `FfiType::C` fields.
+        unsafe impl ::ffi_core::FfiType for #name {
+            type C = #mirror;
+
+            unsafe fn lift(c: &#mirror) -> ::core::result::Result<Self, ::ffi_core::LiftError> {
+                ::core::result::Result::Ok(#name {
+                    #(
+                        // SAFETY: forwarded from the caller.
+                        #idents: unsafe { <#types as ::ffi_core::FfiType>::lift(&c.#idents) }
+                            .map_err(|e| e.in_field(#labels))?,
+                    )*
+                })
+            }
+
+            fn lower(&self, arena: &mut ::ffi_core::Arena) -> #mirror {
+                #mirror {
+                    #( #idents: <#types as ::ffi_core::FfiType>::lower(&self.#idents, arena), )*
+                }
+            }
+        }
+    })
+}
+
+fn expand_enum(input: &DeriveInput, data: &syn::DataEnum) -> syn::Result<TokenStream> {
+    let name = &input.ident;
+    for v in &data.variants {
+        if !matches!(v.fields, Fields::Unit) || v.discriminant.is_some() {
+            return Err(syn::Error::new_spanned(
+                v,
+                "#[ffi_type] enums must be fieldless, without explicit discriminants",
+            ));
+        }
+    }
+    let variants: Vec<_> = data.variants.iter().map(|v| &v.ident).collect();
+    let indices: Vec<i32> = (0..variants.len() as i32).collect();
+    let invalid = format!("invalid value {{}} for enum {name}");
+    Ok(quote! {
+        // SAFETY: an enum crosses as its variant index, an `int32_t`.
+        unsafe impl ::ffi_core::FfiType for #name {
+            type C = i32;
+
+            unsafe fn lift(c: &i32) -> ::core::result::Result<Self, ::ffi_core::LiftError> {
+                match *c {
+                    #( #indices => ::core::result::Result::Ok(#name::#variants), )*
+                    other => ::core::result::Result::Err(::ffi_core::LiftError::new(
+                        ::std::format!(#invalid, other),
+                    )),
+                }
+            }
+
+            fn lower(&self, _: &mut ::ffi_core::Arena) -> i32 {
+                match self {
+                    #( #name::#variants => #indices, )*
+                }
+            }
+        }
+    })
+}
