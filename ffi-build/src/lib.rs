@@ -1,13 +1,7 @@
 //! Build-time generator: reads a library's annotated Rust source and
 //! writes its C ABI glue and bindings.
 //!
-//! In the library's `build.rs`:
-//!
-//! ```no_run
-//! fn main() {
-//!     ffi_build::generate();
-//! }
-//! ```
+//! In the library's `build.rs`: `fn main() { ffi_build::generate(); }`.
 //!
 //! This parses `src/lib.rs` (following `mod` declarations), validates the
 //! interface, and writes into `OUT_DIR`: `ffi_glue.rs` (included by

@@ -87,10 +87,6 @@ impl<T> Registry<T> {
         let s = self.inner.read().unwrap_or_else(|e| e.into_inner());
         s.slots.len() - s.free.len()
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 fn encode(index: u32, generation: u32) -> *mut c_void {

@@ -8,7 +8,6 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 pub(crate) struct Scope {
-    pub(crate) library: &'static str,
     pub(crate) hosts: HostTable,
     pub(crate) events: Events,
 }
@@ -18,9 +17,8 @@ thread_local! {
 }
 
 impl Scope {
-    pub(crate) fn new(library: &'static str) -> Self {
+    pub(crate) fn new() -> Self {
         Scope {
-            library,
             hosts: HostTable::default(),
             events: Events::default(),
         }

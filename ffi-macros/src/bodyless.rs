@@ -93,7 +93,7 @@ fn ok_type(ret: &ReturnType) -> syn::Result<&Type> {
 
 pub(crate) fn expand_host(f: &BodylessFn) -> syn::Result<TokenStream> {
     if f.sig.asyncness.is_none() {
-        return Err(syn::Error::new_spanned(&f.sig.fn_token, "#[ffi_host] functions must be `async`"));
+        return Err(syn::Error::new_spanned(f.sig.fn_token, "#[ffi_host] functions must be `async`"));
     }
     let params = f.params()?;
     let ok = ok_type(&f.sig.output)?;

@@ -1,0 +1,62 @@
+// Command timer calls every method of the timer library through its
+// generated Go package.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"rsffi/examples/timer/bindings/go/mytimer"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func fail(what string, err error) {
+	fmt.Fprintf(os.Stderr, "%s: %v\n", what, err)
+	os.Exit(1)
+}
+
+func main() {
+	timer, err := mytimer.NewMyTimer(mytimer.TimerConfig{Name: "go-native-demo"})
+	if err != nil {
+		fail("create", err)
+	}
+	defer timer.Close()
+	fmt.Println("created timer")
+
+	version, err := timer.Version()
+	if err != nil {
+		fail("version", err)
+	}
+	fmt.Printf("version: %s\n", version)
+
+	echo, err := timer.Echo(mytimer.EchoRequest{Message: "hello from Go", DelayMs: 5})
+	if err != nil {
+		fail("echo", err)
+	}
+	fmt.Printf("echo: echoed=%q timerName=%q\n", echo.Echoed, echo.TimerName)
+
+	complexResp, err := timer.Complex(mytimer.ComplexRequest{
+		Messages: []mytimer.EchoRequest{{Message: "one"}, {Message: "two"}},
+		Tags:     []string{"a", "b"},
+		Note:     ptr("a note"),
+		Retries:  ptr(int64(3)),
+	})
+	if err != nil {
+		fail("complex", err)
+	}
+	fmt.Printf("complex: itemCount=%d hasNote=%v summary=%q\n",
+		complexResp.ItemCount, complexResp.HasNote, complexResp.Summary)
+
+	scheduled, err := timer.Schedule(
+		mytimer.JobSpec{Name: "nightly", Payload: []string{"x"}, Priority: mytimer.PriorityHigh},
+		mytimer.RetryPolicy{MaxAttempts: 3, BackoffMs: 100, RetryOn: []string{"timeout"}},
+		mytimer.ScheduleConfig{StartAtMs: 1000, IntervalMs: 5000, Jitter: ptr(int64(50))},
+	)
+	if err != nil {
+		fail("schedule", err)
+	}
+	fmt.Printf("schedule: jobId=%q willRunCount=%d\n", scheduled.JobID, scheduled.WillRunCount)
+
+	fmt.Println("done")
+}

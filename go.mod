@@ -1,0 +1,3 @@
+module rsffi
+
+go 1.22
