@@ -1,0 +1,407 @@
+/* End-to-end tests of the native C ABI against the fixture library:
+ * byte-exact strings and bytes, structs, hostile input, bad handles,
+ * panics, host functions answered from other threads, cancel, destroy.
+ * Prints "N passed, M failed" and exits non-zero on any failure. */
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
+#include "fixture.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int passed, failed;
+
+#define CHECK(cond)                                                          \
+    do {                                                                     \
+        if (cond) {                                                          \
+            passed++;                                                        \
+        } else {                                                             \
+            failed++;                                                        \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
+                    #cond);                                                  \
+        }                                                                    \
+    } while (0)
+
+/* One awaited answer: the callback copies what it got and signals. */
+typedef struct Waiter {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int calls;
+    int ret;
+    char *msg;
+    size_t len;
+    /* Optional check run inside the callback, while msg is valid. */
+    int (*inspect)(const char *msg, size_t len);
+    int inspected;
+} Waiter;
+
+static void waiter_init(Waiter *w) {
+    memset(w, 0, sizeof *w);
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+}
+
+static void waiter_free(Waiter *w) {
+    free(w->msg);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
+}
+
+static void on_answer(int ret, const char *msg, size_t len, void *ud) {
+    Waiter *w = ud;
+    int inspected = 0;
+    if (ret == RET_OK && w->inspect != NULL) {
+        inspected = w->inspect(msg, len);
+    }
+    pthread_mutex_lock(&w->mu);
+    w->calls++;
+    w->ret = ret;
+    free(w->msg);
+    w->msg = malloc(len + 1);
+    if (len > 0) {
+        memcpy(w->msg, msg, len);
+    }
+    w->msg[len] = '\0';
+    w->len = len;
+    w->inspected = inspected;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+}
+
+static void waiter_wait(Waiter *w) {
+    pthread_mutex_lock(&w->mu);
+    while (w->calls == 0) {
+        pthread_cond_wait(&w->cv, &w->mu);
+    }
+    pthread_mutex_unlock(&w->mu);
+}
+
+static FFIStr str(const char *s) {
+    FFIStr r = {s, strlen(s)};
+    return r;
+}
+
+static void *create(const char *label, Waiter *w) {
+    waiter_init(w);
+    void *ctx = fixture_create(on_answer, w, str(label));
+    waiter_wait(w);
+    return ctx;
+}
+
+static void test_strings_are_byte_exact(void *ctx) {
+    const char cases[][16] = {"", "hello", "h\xc3\xa9llo \xe2\x9c\x93", "a\0b"};
+    const size_t lens[] = {0, 5, 11, 3};
+    for (size_t i = 0; i < 4; i++) {
+        Waiter w;
+        waiter_init(&w);
+        FFIStr s = {cases[i], lens[i]};
+        CHECK(fixture_echo_string(ctx, on_answer, &w, s) == RET_OK);
+        waiter_wait(&w);
+        CHECK(w.ret == RET_OK);
+        CHECK(w.len == lens[i] && memcmp(w.msg, cases[i], lens[i]) == 0);
+        waiter_free(&w);
+    }
+}
+
+static void test_invalid_utf8_is_an_error_naming_the_parameter(void *ctx) {
+    Waiter w;
+    waiter_init(&w);
+    FFIStr bad = {"ok\xff", 3};
+    fixture_echo_string(ctx, on_answer, &w, bad);
+    waiter_wait(&w);
+    CHECK(w.ret == RET_ERR);
+    CHECK(strcmp(w.msg, "invalid argument 's': invalid UTF-8 at byte 2") == 0);
+    waiter_free(&w);
+}
+
+static void test_null_pointer_with_length_is_an_error(void *ctx) {
+    Waiter w;
+    waiter_init(&w);
+    FFIBytes lie = {NULL, 10};
+    fixture_echo_bytes(ctx, on_answer, &w, lie);
+    waiter_wait(&w);
+    CHECK(w.ret == RET_ERR);
+    CHECK(strcmp(w.msg, "invalid argument 'b': NULL pointer with length 10") == 0);
+    waiter_free(&w);
+}
+
+static void test_megabyte_of_bytes_round_trips(void *ctx) {
+    size_t n = 1u << 20;
+    uint8_t *buf = malloc(n);
+    for (size_t i = 0; i < n; i++) {
+        buf[i] = (uint8_t)(i * 31u + 7u);
+    }
+    Waiter w;
+    waiter_init(&w);
+    FFIBytes b = {buf, n};
+    fixture_echo_bytes(ctx, on_answer, &w, b);
+    waiter_wait(&w);
+    CHECK(w.ret == RET_OK && w.len == n && memcmp(w.msg, buf, n) == 0);
+    waiter_free(&w);
+    free(buf);
+}
+
+static int inspect_top(const char *msg, size_t len) {
+    const fixture_Top *t = (const fixture_Top *)msg;
+    if (len != sizeof *t) return 0;
+    if (t->middle.leaves.len != 2) return 0;
+    const fixture_Leaf *l = &t->middle.leaves.ptr[1];
+    return l->label.len == 3 && memcmp(l->label.ptr, "two", 3) == 0 &&
+           l->data.len == 2 && l->data.ptr[1] == 0xff &&
+           l->color == FIXTURE_COLOR_BLUE && t->middle.best.is_some &&
+           t->middle.best.value.color == FIXTURE_COLOR_GREEN &&
+           !t->note.is_some && t->user_id == UINT64_MAX &&
+           t->middles.len == 0;
+}
+
+static void test_nested_structs_round_trip(void *ctx) {
+    uint8_t data[2] = {0x00, 0xff};
+    fixture_Leaf leaves[2] = {
+        {str("one"), {NULL, 0}, FIXTURE_COLOR_RED},
+        {str("two"), {data, 2}, FIXTURE_COLOR_BLUE},
+    };
+    fixture_Top t;
+    memset(&t, 0, sizeof t);
+    t.middle.name = str("m");
+    t.middle.leaves.ptr = leaves;
+    t.middle.leaves.len = 2;
+    t.middle.best.is_some = true;
+    t.middle.best.value.label = str("best");
+    t.middle.best.value.color = FIXTURE_COLOR_GREEN;
+    t.user_id = UINT64_MAX;
+    t.http_url = str("https://example.invalid/");
+    Waiter w;
+    waiter_init(&w);
+    w.inspect = inspect_top;
+    fixture_echo_top(ctx, on_answer, &w, t);
+    waiter_wait(&w);
+    CHECK(w.ret == RET_OK && w.inspected);
+    waiter_free(&w);
+}
+
+static void test_out_of_range_enum_is_an_error(void *ctx) {
+    Waiter w;
+    waiter_init(&w);
+    fixture_echo_color(ctx, on_answer, &w, 7);
+    waiter_wait(&w);
+    CHECK(w.ret == RET_ERR);
+    CHECK(strcmp(w.msg, "invalid argument 'c': invalid value 7 for enum Color") == 0);
+    waiter_free(&w);
+}
+
+static void test_errors_and_panics(void *ctx) {
+    Waiter w;
+    waiter_init(&w);
+    fixture_fail(ctx, on_answer, &w, str("it broke"));
+    waiter_wait(&w);
+    CHECK(w.ret == RET_ERR && strcmp(w.msg, "it broke") == 0);
+    waiter_free(&w);
+
+    waiter_init(&w);
+    fixture_panic_async(ctx, on_answer, &w, str("boom"));
+    waiter_wait(&w);
+    CHECK(w.ret == RET_ERR && strcmp(w.msg, "handler panicked: boom") == 0);
+    waiter_free(&w);
+
+    waiter_init(&w);
+    fixture_panic_sync(ctx, on_answer, &w, str("bang"));
+    CHECK(w.calls == 1); /* sync: answered before returning */
+    CHECK(w.ret == RET_ERR && strcmp(w.msg, "handler panicked: bang") == 0);
+    waiter_free(&w);
+
+    /* The context still works after panics. */
+    waiter_init(&w);
+    fixture_label(ctx, on_answer, &w);
+    CHECK(w.calls == 1 && w.ret == RET_OK && strcmp(w.msg, "c-tests") == 0);
+    waiter_free(&w);
+}
+
+static void test_bad_handles(void) {
+    Waiter w;
+    waiter_init(&w);
+    void *forged = (void *)(uintptr_t)0x1234567890abcdefULL;
+    CHECK(fixture_label(forged, on_answer, &w) == RET_ERR);
+    CHECK(w.calls == 1 && w.ret == RET_ERR);
+    CHECK(strstr(w.msg, "invalid context handle") != NULL);
+    waiter_free(&w);
+
+    waiter_init(&w);
+    CHECK(fixture_label(NULL, on_answer, &w) == RET_ERR && w.calls == 1);
+    waiter_free(&w);
+
+    CHECK(fixture_destroy(forged) == RET_ERR);
+    CHECK(fixture_host_complete(forged, 1, RET_OK, NULL, 0) == RET_ERR);
+}
+
+static void test_missing_callback(void *ctx) {
+    CHECK(fixture_label(ctx, NULL, NULL) == RET_MISSING_CALLBACK);
+    CHECK(fixture_sleep_ms(ctx, NULL, NULL, 1) == RET_MISSING_CALLBACK);
+}
+
+/* Host function answered from a thread of its own. */
+typedef struct Answer {
+    void *ctx;
+    uint64_t id;
+} Answer;
+
+static void *answer_lookup(void *arg) {
+    Answer *a = arg;
+    usleep(1000);
+    fixture_Leaf leaf = {str("from-host"), {NULL, 0}, FIXTURE_COLOR_GREEN};
+    int first = fixture_host_complete(a->ctx, a->id, RET_OK, (const char *)&leaf, sizeof leaf);
+    int again = fixture_host_complete(a->ctx, a->id, RET_OK, (const char *)&leaf, sizeof leaf);
+    CHECK(first == RET_OK);
+    CHECK(again == RET_ERR); /* already answered: ignored */
+    free(a);
+    return NULL;
+}
+
+static void host_lookup(uint64_t id, const char *req, size_t len, void *ud) {
+    const fixture_host_lookup_args *args = (const fixture_host_lookup_args *)req;
+    CHECK(len == sizeof *args);
+    CHECK(args->key.len == 3 && memcmp(args->key.ptr, "key", 3) == 0);
+    CHECK(args->leaf.color == FIXTURE_COLOR_RED);
+    Answer *a = malloc(sizeof *a);
+    a->ctx = ud;
+    a->id = id;
+    pthread_t t;
+    pthread_create(&t, NULL, answer_lookup, a);
+    pthread_detach(t);
+}
+
+static int inspect_from_host(const char *msg, size_t len) {
+    const fixture_Leaf *l = (const fixture_Leaf *)msg;
+    return len == sizeof *l && l->label.len == 9 && memcmp(l->label.ptr, "from-host", 9) == 0;
+}
+
+static uint64_t parked_id;
+static void host_never_answers(uint64_t id, const char *req, size_t len, void *ud) {
+    (void)req;
+    (void)len;
+    (void)ud;
+    parked_id = id;
+}
+
+static void test_host_functions(void) {
+    Waiter c;
+    void *ctx = create("c-tests", &c);
+    waiter_free(&c);
+
+    Waiter w;
+    waiter_init(&w);
+    fixture_Leaf leaf = {str("q"), {NULL, 0}, FIXTURE_COLOR_RED};
+    fixture_call_host_lookup(ctx, on_answer, &w, str("key"), leaf);
+    waiter_wait(&w);
+    CHECK(w.ret == RET_ERR);
+    CHECK(strcmp(w.msg, "host function 'host_lookup' is not registered") == 0);
+    waiter_free(&w);
+
+    CHECK(fixture_register_host_fn(ctx, "no_such_fn", host_lookup, ctx) == RET_ERR);
+    CHECK(fixture_register_host_fn(ctx, "host_lookup", host_lookup, ctx) == RET_OK);
+    waiter_init(&w);
+    w.inspect = inspect_from_host;
+    fixture_call_host_lookup(ctx, on_answer, &w, str("key"), leaf);
+    waiter_wait(&w);
+    CHECK(w.ret == RET_OK && w.inspected);
+    waiter_free(&w);
+
+    /* Unknown call ids are ignored. */
+    CHECK(fixture_host_complete(ctx, 987654321, RET_OK, NULL, 0) == RET_ERR);
+
+    /* Destroy with a host call pending: the call fails, once. */
+    CHECK(fixture_register_host_fn(ctx, "host_notify", host_never_answers, NULL) == RET_OK);
+    waiter_init(&w);
+    fixture_call_host_notify(ctx, on_answer, &w, 5);
+    while (parked_id == 0) {
+        usleep(100);
+    }
+    CHECK(fixture_destroy(ctx) == RET_OK);
+    CHECK(w.calls == 1 && w.ret == RET_ERR && strcmp(w.msg, "context destroyed") == 0);
+    /* A late answer after destroy is ignored. */
+    CHECK(fixture_host_complete(ctx, parked_id, RET_OK, NULL, 0) == RET_ERR);
+    CHECK(fixture_destroy(ctx) == RET_ERR);
+    waiter_free(&w);
+}
+
+static void test_destroy_fails_calls_in_flight(void) {
+    Waiter c;
+    void *ctx = create("c-tests", &c);
+    waiter_free(&c);
+    Waiter ws[8];
+    for (int i = 0; i < 8; i++) {
+        waiter_init(&ws[i]);
+        CHECK(fixture_sleep_ms(ctx, on_answer, &ws[i], 60000) == RET_OK);
+    }
+    CHECK(fixture_destroy(ctx) == RET_OK);
+    for (int i = 0; i < 8; i++) {
+        CHECK(ws[i].calls == 1 && ws[i].ret == RET_ERR);
+        CHECK(strcmp(ws[i].msg, "context destroyed") == 0);
+        waiter_free(&ws[i]);
+    }
+    /* Stale afterwards. */
+    Waiter w;
+    waiter_init(&w);
+    CHECK(fixture_label(ctx, on_answer, &w) == RET_ERR && w.calls == 1);
+    waiter_free(&w);
+}
+
+static void test_cancel(void *ctx) {
+    Waiter w;
+    waiter_init(&w);
+    fixture_sleep_ms(ctx, on_answer, &w, 60000);
+    CHECK(fixture_cancel(ctx, &w) == RET_OK);
+    waiter_wait(&w);
+    CHECK(w.calls == 1 && w.ret == RET_ERR && strcmp(w.msg, "call cancelled") == 0);
+    waiter_free(&w);
+}
+
+static void test_failing_constructor(void) {
+    Waiter w;
+    void *ctx = create("fail", &w);
+    CHECK(ctx != NULL);
+    CHECK(w.ret == RET_ERR && strcmp(w.msg, "constructor refused the label") == 0);
+    waiter_free(&w);
+    Waiter l;
+    waiter_init(&l);
+    fixture_label(ctx, on_answer, &l);
+    CHECK(l.calls == 1 && l.ret == RET_ERR);
+    CHECK(strcmp(l.msg, "constructor failed: constructor refused the label") == 0);
+    waiter_free(&l);
+    CHECK(fixture_destroy(ctx) == RET_OK);
+
+    ctx = create("panic", &w);
+    CHECK(w.ret == RET_ERR && strcmp(w.msg, "handler panicked: constructor panicked on purpose") == 0);
+    waiter_free(&w);
+    CHECK(fixture_destroy(ctx) == RET_OK);
+}
+
+int main(void) {
+    CHECK(fixture_abi_version() == FIXTURE_ABI_VERSION);
+    Waiter c;
+    void *ctx = create("c-tests", &c);
+    CHECK(ctx != NULL && c.ret == RET_OK);
+    waiter_free(&c);
+
+    test_strings_are_byte_exact(ctx);
+    test_invalid_utf8_is_an_error_naming_the_parameter(ctx);
+    test_null_pointer_with_length_is_an_error(ctx);
+    test_megabyte_of_bytes_round_trips(ctx);
+    test_nested_structs_round_trip(ctx);
+    test_out_of_range_enum_is_an_error(ctx);
+    test_errors_and_panics(ctx);
+    test_bad_handles();
+    test_missing_callback(ctx);
+    test_cancel(ctx);
+    CHECK(fixture_destroy(ctx) == RET_OK);
+
+    test_host_functions();
+    test_destroy_fails_calls_in_flight();
+    test_failing_constructor();
+
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
