@@ -93,35 +93,65 @@ impl Builder {
     pub fn try_generate(self) -> Result<Generated, Box<dyn std::error::Error>> {
         let manifest_dir = PathBuf::from(env("CARGO_MANIFEST_DIR")?);
         let out_dir = PathBuf::from(env("OUT_DIR")?);
-        let link_name = link_name(&manifest_dir)?;
-        let root = manifest_dir.join("src/lib.rs");
-        let load = |p: &Path| std::fs::read_to_string(p);
-        let parsed = parse_sources(&root, &load, &link_name).map_err(|d| relative(d, &manifest_dir))?;
-        for f in &parsed.files {
+        // OUT_DIR is <target>/<profile>/build/<pkg>-<hash>/out.
+        let profile_dir = out_dir.ancestors().nth(3).map(Path::to_path_buf);
+        let (parsed_files, generated) = generate_crate(&manifest_dir, profile_dir.as_deref())?;
+        for f in &parsed_files {
             println!("cargo:rerun-if-changed={}", f.display());
         }
         println!("cargo:rerun-if-changed=Cargo.toml");
-        // OUT_DIR is <target>/<profile>/build/<pkg>-<hash>/out.
-        let profile_dir = out_dir.ancestors().nth(3).map(Path::to_path_buf);
-
-        let library = parsed.library;
-        let pkg = emit::go::package_name(&library.name);
-        let options = Options {
-            go_link_dir: profile_dir.as_ref().map(|d| d.display().to_string()),
-        };
-        let generated = emit::all(library.clone(), &options);
         write_all(&out_dir, &generated.files)?;
-
-        if let Some(dir) = self.export_dir {
+        if let Some(dir) = &self.export_dir {
             let export = manifest_dir.join(dir);
-            let go_dir = export.join("go").join(&pkg);
-            let link_dir = profile_dir.map(|p| format!("${{SRCDIR}}/{}", relative_path(&go_dir, &p).display()));
-            let exported = emit::all(library, &Options { go_link_dir: link_dir });
-            let bindings: Vec<_> = exported.files.into_iter().filter(|(p, _)| p != Path::new(emit::GLUE_FILE)).collect();
-            write_all(&export, &bindings)?;
+            write_all(&export, &exports(&generated.library, &export, profile_dir.as_deref()))?;
         }
         Ok(generated)
     }
+}
+
+/// The files of `export_dir` (relative to the crate at `manifest_dir`)
+/// that are missing or differ from what the generator writes there now,
+/// for a build whose libraries land in `profile_dir` (`target/debug`).
+/// Lets a test prove that checked-in bindings are fresh.
+pub fn stale_exports(
+    manifest_dir: &Path,
+    export_dir: &Path,
+    profile_dir: &Path,
+) -> Result<Vec<PathBuf>, Box<dyn std::error::Error>> {
+    let (_, generated) = generate_crate(manifest_dir, Some(profile_dir))?;
+    let export = manifest_dir.join(export_dir);
+    Ok(exports(&generated.library, &export, Some(profile_dir))
+        .into_iter()
+        .filter(|(rel, content)| std::fs::read(export.join(rel)).ok().as_deref() != Some(content.as_bytes()))
+        .map(|(rel, _)| rel)
+        .collect())
+}
+
+/// Parses the crate and generates its files for `OUT_DIR`.
+fn generate_crate(
+    manifest_dir: &Path,
+    profile_dir: Option<&Path>,
+) -> Result<(Vec<PathBuf>, Generated), Box<dyn std::error::Error>> {
+    let link_name = link_name(manifest_dir)?;
+    let root = manifest_dir.join("src/lib.rs");
+    let load = |p: &Path| std::fs::read_to_string(p);
+    let parsed = parse_sources(&root, &load, &link_name).map_err(|d| relative(d, manifest_dir))?;
+    let options = Options {
+        go_link_dir: profile_dir.map(|d| d.display().to_string()),
+    };
+    Ok((parsed.files, emit::all(parsed.library, &options)))
+}
+
+/// The bindings (not the Rust glue) as written to an export directory,
+/// where the Go package finds the library relative to itself.
+fn exports(library: &ir::Library, export: &Path, profile_dir: Option<&Path>) -> Vec<(PathBuf, String)> {
+    let go_dir = export.join("go").join(emit::go::package_name(&library.name));
+    let link_dir = profile_dir.map(|p| format!("${{SRCDIR}}/{}", relative_path(&go_dir, p).display()));
+    emit::all(library.clone(), &Options { go_link_dir: link_dir })
+        .files
+        .into_iter()
+        .filter(|(p, _)| p != Path::new(emit::GLUE_FILE))
+        .collect()
 }
 
 /// Generates the glue and bindings of the crate being built. Call it from
