@@ -21,10 +21,6 @@ pub type FfiCallback =
 pub type FfiHostFn =
     Option<unsafe extern "C" fn(call_id: u64, req: *const c_char, len: usize, user_data: *mut c_void)>;
 
-/// `typedef void (*FFIEventFn)(const char *payload, size_t len, void *userData);`
-pub type FfiEventFn =
-    Option<unsafe extern "C" fn(payload: *const c_char, len: usize, user_data: *mut c_void)>;
-
 /// `FFIStr`: UTF-8 bytes, not NUL-terminated. `ptr` may be NULL when `len`
 /// is 0.
 #[repr(C)]

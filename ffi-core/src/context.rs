@@ -20,7 +20,7 @@ pub struct Context<S> {
 
 impl<S: Send + Sync + 'static> Context<S> {
     pub(crate) fn start(library: &'static str) -> std::io::Result<Arc<Self>> {
-        let scope = Arc::new(Scope::new());
+        let scope = Arc::new(Scope::new(library));
         let worker_scope = scope.clone();
         let executor = Executor::start(
             format!("{library}-worker"),

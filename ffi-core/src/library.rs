@@ -29,15 +29,22 @@ const BAD_HANDLE: &str = "invalid context handle (never created, or already dest
 pub struct Library<S> {
     name: &'static str,
     hosts: &'static [&'static str],
+    events: &'static [&'static str],
     dtor: Option<Dtor<S>>,
     contexts: Registry<Context<S>>,
 }
 
 impl<S: Send + Sync + 'static> Library<S> {
-    pub const fn new(name: &'static str, hosts: &'static [&'static str], dtor: Option<Dtor<S>>) -> Self {
+    pub const fn new(
+        name: &'static str,
+        hosts: &'static [&'static str],
+        events: &'static [&'static str],
+        dtor: Option<Dtor<S>>,
+    ) -> Self {
         Library {
             name,
             hosts,
+            events,
             dtor,
             contexts: Registry::new(),
         }
@@ -209,6 +216,33 @@ impl<S: Send + Sync + 'static> Library<S> {
         // SAFETY: forwarded from the caller.
         match guard(|| Ok(unsafe { ctx.scope.hosts.complete(call_id, ret, msg, len) })) {
             Ok(true) => RET_OK,
+            _ => RET_ERR,
+        }
+    }
+
+    /// `<lib>_add_event_listener`: the listener id (> 0), or 0 for an
+    /// unknown event, a NULL callback or a bad handle.
+    ///
+    /// # Safety
+    /// `event` must be NULL or a NUL-terminated string.
+    pub unsafe fn add_event_listener(&self, ctx: *mut c_void, event: *const c_char, cb: FfiCallback, ud: *mut c_void) -> u64 {
+        let (Some(ctx), Some(cb)) = (self.contexts.get(ctx), cb) else { return 0 };
+        if event.is_null() {
+            return 0;
+        }
+        // SAFETY: NUL-terminated per the contract.
+        let event = unsafe { CStr::from_ptr(event) };
+        match self.events.iter().find(|e| e.as_bytes() == event.to_bytes()) {
+            Some(e) => ctx.scope.events.add(e, cb, ud),
+            None => 0,
+        }
+    }
+
+    /// `<lib>_remove_event_listener`: once it returns, the listener is not
+    /// called again.
+    pub fn remove_event_listener(&self, ctx: *mut c_void, id: u64) -> c_int {
+        match self.contexts.get(ctx) {
+            Some(c) if c.scope.events.remove(id) => RET_OK,
             _ => RET_ERR,
         }
     }

@@ -17,10 +17,10 @@ thread_local! {
 }
 
 impl Scope {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(library: &str) -> Self {
         Scope {
             hosts: HostTable::default(),
-            events: Events::default(),
+            events: Events::new(library),
         }
     }
 

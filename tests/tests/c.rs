@@ -73,14 +73,15 @@ fn all_headers_can_be_included_together() {
         .arg(dir.join("together")));
 }
 
-#[test]
-fn native_c_suite_passes() {
+/// Builds `tests/c/<name>.c` against the fixture and runs it; its last
+/// line must report no failures.
+fn run_c_suite(name: &str) -> String {
     build_libraries();
-    let exe = scratch().join("native_test");
+    let exe = scratch().join(name);
     let libs = lib_dir();
     run(Command::new("cc")
         .args(["-std=c11", "-Wall", "-Wextra", "-pedantic", "-Werror", "-g"])
-        .arg(root().join("tests/c/native_test.c"))
+        .arg(root().join(format!("tests/c/{name}.c")))
         .arg("-I")
         .arg(root().join("tests/fixture/bindings"))
         .arg("-L")
@@ -91,4 +92,16 @@ fn native_c_suite_passes() {
     let out = stdout_of(&mut Command::new(&exe));
     let last = out.lines().last().unwrap_or_default();
     assert!(last.ends_with(" passed, 0 failed"), "{out}");
+    out
+}
+
+#[test]
+fn native_c_suite_passes() {
+    run_c_suite("native_test");
+}
+
+#[test]
+fn c_event_suite_passes() {
+    let out = run_c_suite("events_test");
+    println!("{out}");
 }

@@ -151,6 +151,17 @@ int my_timer_register_host_fn(void *ctx, const char *name, FFIHostFn fn, void *u
  * Unknown or already answered ids are ignored (RET_ERR). */
 int my_timer_host_complete(void *ctx, uint64_t callId, int ret, const char *msg, size_t len);
 
+/* Calls cb(RET_OK, payload, len, userData) for every later firing of the
+ * event, on the context's event thread (never on a handler's thread), in
+ * firing order. Returns the listener id (> 0), or 0 for an unknown event,
+ * a NULL callback or a bad handle. */
+uint64_t my_timer_add_event_listener(void *ctx, const char *event, FFICallBack cb, void *userData);
+
+/* Once this returns, the listener is not called again (from inside the
+ * listener itself, the current call completes first). RET_ERR for an
+ * unknown id or handle. */
+int my_timer_remove_event_listener(void *ctx, uint64_t listenerId);
+
 /**
  * Creates the timer.
  * 

@@ -12,6 +12,7 @@ pub(crate) fn glue(lib: &Library) -> String {
     let n = CNames::new(&lib.name);
     let state = &lib.state.rust_path;
     let hosts: Vec<String> = lib.hosts.iter().map(|h| format!("{:?}", h.name)).collect();
+    let events: Vec<String> = lib.events.iter().map(|e| format!("{:?}", e.name)).collect();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -22,9 +23,10 @@ pub(crate) fn glue(lib: &Library) -> String {
     let dtor = if lib.dtor.is_some() { "Some(dtor)" } else { "None" };
     let _ = writeln!(
         out,
-        "    static LIBRARY: {P}::Library<{state}> =\n        {P}::Library::new({:?}, &[{}], {dtor});\n",
+        "    static LIBRARY: {P}::Library<{state}> =\n        {P}::Library::new({:?}, &[{}], &[{}], {dtor});\n",
         lib.name,
-        hosts.join(", ")
+        hosts.join(", "),
+        events.join(", ")
     );
     if let Some(d) = &lib.dtor {
         let call = if d.is_async {

@@ -4,7 +4,7 @@
 #[allow(unsafe_code)]
 mod __ffi_glue {
     static LIBRARY: ::ffi_core::__private::Library<crate::Counter> =
-        ::ffi_core::__private::Library::new("basic", &[], Some(dtor));
+        ::ffi_core::__private::Library::new("basic", &[], &[], Some(dtor));
 
     fn dtor(ctx: ::ffi_core::__private::Arc<::ffi_core::Context<crate::Counter>>) -> ::ffi_core::BoxFuture {
         ::std::boxed::Box::pin(async move {
@@ -111,5 +111,26 @@ mod __ffi_glue {
     ) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
         unsafe { LIBRARY.host_complete(ctx, call_id, ret, msg, len) }
+    }
+
+    /// # Safety
+    /// `event` is NULL or NUL-terminated, per the C header.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn basic_add_event_listener(
+        ctx: *mut ::ffi_core::__private::c_void,
+        event: *const ::ffi_core::__private::c_char,
+        cb: ::ffi_core::__private::FfiCallback,
+        user_data: *mut ::ffi_core::__private::c_void,
+    ) -> u64 {
+        // SAFETY: forwarded from the caller.
+        unsafe { LIBRARY.add_event_listener(ctx, event, cb, user_data) }
+    }
+
+    #[unsafe(no_mangle)]
+    pub extern "C" fn basic_remove_event_listener(
+        ctx: *mut ::ffi_core::__private::c_void,
+        listener_id: u64,
+    ) -> ::ffi_core::__private::c_int {
+        LIBRARY.remove_event_listener(ctx, listener_id)
     }
 }

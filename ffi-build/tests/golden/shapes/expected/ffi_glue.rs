@@ -4,7 +4,7 @@
 #[allow(unsafe_code)]
 mod __ffi_glue {
     static LIBRARY: ::ffi_core::__private::Library<crate::Shapes> =
-        ::ffi_core::__private::Library::new("shapes", &["ask_none", "ask_one", "ask_many"], None);
+        ::ffi_core::__private::Library::new("shapes", &["ask_none", "ask_one", "ask_many"], &["changed", "moved"], None);
 
     #[unsafe(no_mangle)]
     pub extern "C" fn shapes_abi_version() -> u32 {
@@ -107,5 +107,26 @@ mod __ffi_glue {
     ) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
         unsafe { LIBRARY.host_complete(ctx, call_id, ret, msg, len) }
+    }
+
+    /// # Safety
+    /// `event` is NULL or NUL-terminated, per the C header.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn shapes_add_event_listener(
+        ctx: *mut ::ffi_core::__private::c_void,
+        event: *const ::ffi_core::__private::c_char,
+        cb: ::ffi_core::__private::FfiCallback,
+        user_data: *mut ::ffi_core::__private::c_void,
+    ) -> u64 {
+        // SAFETY: forwarded from the caller.
+        unsafe { LIBRARY.add_event_listener(ctx, event, cb, user_data) }
+    }
+
+    #[unsafe(no_mangle)]
+    pub extern "C" fn shapes_remove_event_listener(
+        ctx: *mut ::ffi_core::__private::c_void,
+        listener_id: u64,
+    ) -> ::ffi_core::__private::c_int {
+        LIBRARY.remove_event_listener(ctx, listener_id)
     }
 }
