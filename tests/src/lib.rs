@@ -2,6 +2,8 @@
 //! workspace, building the example and fixture libraries once, and running
 //! external tools with readable failures.
 
+pub mod native;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
