@@ -1,0 +1,269 @@
+//! The state type's constructor, methods and host-function setters, and
+//! the C shells they call through.
+
+use super::names::{GoNames, method_names};
+use super::types::{
+    doc_comment, go_type, lift_expr, lower_expr, message_go_type, message_lifter, message_lowerer,
+};
+use crate::ir::{Event, Function, HostFn, Library, Message, Param};
+use std::fmt::Write;
+
+/// The preamble shells that pass the Go callback and cast the integers C
+/// holds to `void *`: one for the constructor and one per method.
+pub(crate) fn shells(out: &mut String, lib: &Library, n: &GoNames) {
+    let cb = n.shell("callback");
+    let ctor = &lib.ctor;
+    let _ = write!(
+        out,
+        "\nstatic inline uintptr_t {}(uintptr_t ud{}) {{\n\treturn (uintptr_t){}({cb}, (void *)ud{});\n}}\n",
+        n.shell("create"),
+        c_params(&ctor.params, n),
+        n.c.function("create"),
+        c_args(&ctor.params),
+    );
+    for m in &lib.methods {
+        let _ = write!(
+            out,
+            "\nstatic inline int {}(uintptr_t h, uintptr_t ud{}) {{\n\treturn {}((void *)h, {cb}, (void *)ud{});\n}}\n",
+            n.shell(&format!("call_{}", m.name)),
+            c_params(&m.params, n),
+            n.c.function(&m.name),
+            c_args(&m.params),
+        );
+    }
+}
+
+/// `, my_timer_EchoRequest a0, ...`: positional, so no Rust name can
+/// clash with `h` or `ud`.
+fn c_params(params: &[Param], n: &GoNames) -> String {
+    let params = params.iter().enumerate();
+    params
+        .map(|(i, p)| format!(", {} a{i}", n.c.ty(&p.ty)))
+        .collect()
+}
+
+fn c_args(params: &[Param]) -> String {
+    (0..params.len()).map(|i| format!(", a{i}")).collect()
+}
+
+/// `config TimerConfig, n int64`.
+fn go_params(names: &[String], params: &[Param]) -> String {
+    let pairs = names.iter().zip(params);
+    pairs
+        .map(|(name, p)| format!("{name} {}", go_type(&p.ty)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `, lowerTimerConfig(p, config), C.int64_t(n)`.
+fn lowered_args(names: &[String], params: &[Param], n: &GoNames) -> String {
+    let pairs = names.iter().zip(params);
+    pairs
+        .map(|(name, p)| format!(", {}", lower_expr(&p.ty, name, n)))
+        .collect()
+}
+
+/// `New<State>` and `New<State>Context`.
+pub(crate) fn constructor(out: &mut String, lib: &Library, n: &GoNames) {
+    let state = &lib.state.name;
+    let ctor = &lib.ctor;
+    let (new, new_ctx) = (n.ctor(state), format!("{}Context", n.ctor(state)));
+    let names = n.params(&ctor.params);
+    let params = go_params(&names, &ctor.params);
+    let sep = if params.is_empty() { "" } else { ", " };
+    doc_comment(out, "", &ctor.docs, &format!("{new} creates a {state}."));
+    let _ = write!(
+        out,
+        "//
+// Release it with Close. When the constructor fails, the context is
+// destroyed and the error returned.
+func {new}({params}) (*{state}, error) {{
+\treturn {new_ctx}(context.Background(){sep}{})
+}}
+
+// {new_ctx} is {new} with a context: when ctx ends first, the
+// context is destroyed and ctx.Err() returned.
+func {new_ctx}(ctx context.Context{sep}{params}) (*{state}, error) {{
+\tvar h C.uintptr_t
+\t_, err := invoke(ctx, liftEmpty, func(p *runtime.Pinner, ud C.uintptr_t) {{
+\t\th = C.{}(ud{})
+\t}}, func(C.uintptr_t) {{}})
+\tif err != nil {{
+\t\tif h != 0 {{
+\t\t\tC.{}(h)
+\t\t}}
+\t\treturn nil, err
+\t}}
+\treturn &{state}{{ctx: h}}, nil
+}}
+
+",
+        names.join(", "),
+        n.shell("create"),
+        lowered_args(&names, &ctor.params, n),
+        n.shell("destroy"),
+    );
+}
+
+/// Each method, plain and with a context.
+pub(crate) fn methods(out: &mut String, lib: &Library, n: &GoNames) {
+    let method_list: Vec<&str> = lib.methods.iter().map(|m| m.name.as_str()).collect();
+    let host_list: Vec<&str> = lib.hosts.iter().map(|h| h.name.as_str()).collect();
+    let event_list: Vec<&str> = lib.events.iter().map(|e| e.name.as_str()).collect();
+    let names = method_names(&method_list, &host_list, &event_list);
+    for (m, (plain, with_ctx)) in lib.methods.iter().zip(&names.methods) {
+        method(out, &lib.state.name, m, plain, with_ctx, n);
+    }
+    for (h, setter) in lib.hosts.iter().zip(&names.setters) {
+        host_setter(out, &lib.state.name, h, setter, n);
+    }
+    for (e, subscriber) in lib.events.iter().zip(&names.subscribers) {
+        event_subscriber(out, &lib.state.name, e, subscriber, n);
+    }
+}
+
+fn method(out: &mut String, state: &str, m: &Function, plain: &str, with_ctx: &str, n: &GoNames) {
+    let names = n.params(&m.params);
+    let params = go_params(&names, &m.params);
+    let sep = if params.is_empty() { "" } else { ", " };
+    let (results, ret_plain, ret_ctx) = match &m.ret {
+        Some(ty) => (format!("({}, error)", go_type(ty)), "return ", "return "),
+        None => ("error".to_string(), "return ", "_, err := "),
+    };
+    doc_comment(
+        out,
+        "",
+        &m.docs,
+        &format!("{plain} calls the Rust function {}.", m.name),
+    );
+    let _ = write!(
+        out,
+        "func (t *{state}) {plain}({params}) {results} {{
+\t{ret_plain}t.{with_ctx}(context.Background(){sep}{})
+}}
+
+// {with_ctx} is {plain} with a context: when ctx ends first, the call is
+// dropped and ctx.Err() returned.
+func (t *{state}) {with_ctx}(ctx context.Context{sep}{params}) {results} {{
+\t{ret_ctx}invoke(ctx, {}, func(p *runtime.Pinner, ud C.uintptr_t) {{
+\t\tC.{}(t.ctx, ud{})
+\t}}, t.cancelCall)
+",
+        names.join(", "),
+        message_lifter(m.ret.as_ref(), n),
+        n.shell(&format!("call_{}", m.name)),
+        lowered_args(&names, &m.params, n),
+    );
+    if m.ret.is_none() {
+        out.push_str("\treturn err\n");
+    }
+    out.push_str("}\n\n");
+}
+
+fn host_setter(out: &mut String, state: &str, h: &HostFn, setter: &str, n: &GoNames) {
+    let names = n.params(&h.params);
+    let results = match &h.ret {
+        Some(ty) => format!("({}, error)", go_type(ty)),
+        None => "error".into(),
+    };
+    let fn_type = format!("func({}) {results}", go_params(&names, &h.params));
+    let run = match &h.ret {
+        Some(_) => format!("return fn({})", names.join(", ")),
+        None => format!("return struct{{}}{{}}, fn({})", names.join(", ")),
+    };
+    let _ = writeln!(
+        out,
+        "// {setter} installs fn as the host function {}:",
+        h.name
+    );
+    doc_comment(out, "", &h.docs, "");
+    let _ = write!(
+        out,
+        "//
+// Each call runs fn on its own goroutine; a panic in fn fails the call.
+// {setter}(nil) removes it. The error is non-nil only after Close.
+func (t *{state}) {setter}(fn {fn_type}) error {{
+\tif fn == nil {{
+\t\treturn t.setHost({name:?}, nil)
+\t}}
+\treturn t.setHost({name:?}, func(answer hostAnswer, reqMsg *C.char, reqLen C.size_t) {{
+{lift}\t\tserveHost({name:?}, answer, func() ({ret}, error) {{ {run} }}, {lower})
+\t}})
+}}
+
+",
+        name = h.name,
+        lift = lift_message(&h.name, &h.params, &names, "answerError(answer, err)", n),
+        ret = message_go_type(h.ret.as_ref()),
+        lower = message_lowerer(h.ret.as_ref(), n),
+    );
+}
+
+fn event_subscriber(out: &mut String, state: &str, e: &Event, subscriber: &str, n: &GoNames) {
+    let names = n.params(&e.params);
+    let _ = writeln!(
+        out,
+        "// {subscriber} calls fn with every later {} event:",
+        e.name
+    );
+    doc_comment(out, "", &e.docs, "");
+    let _ = write!(
+        out,
+        "//
+// fn runs on the library's event thread, one event at a time, in firing
+// order. Once stop returns, fn is not called again; Close stops it too.
+func (t *{state}) {subscriber}(fn func({})) (stop func()) {{
+\treturn t.listen({name:?}, func(reqMsg *C.char, reqLen C.size_t) {{
+{lift}\t\tfn({})
+\t}})
+}}
+
+",
+        go_params(&names, &e.params),
+        names.join(", "),
+        name = e.name,
+        // A malformed payload cannot come from the library; drop it.
+        lift = lift_message(&e.name, &e.params, &names, "", n),
+    );
+}
+
+/// Statements that copy a request or payload (`reqMsg`, `reqLen`) into
+/// the parameters' variables while it is valid; `on_error` handles `err`
+/// for a malformed one.
+fn lift_message(
+    owner: &str,
+    params: &[Param],
+    names: &[String],
+    on_error: &str,
+    n: &GoNames,
+) -> String {
+    let on_error = if on_error.is_empty() {
+        String::new()
+    } else {
+        format!("\t\t\t{on_error}\n")
+    };
+    let view = |c_type: String| {
+        format!(
+            "\t\tcArgs, err := messageOf[{c_type}](reqMsg, reqLen)\n\t\tif err != nil {{\n{on_error}\t\t\treturn\n\t\t}}\n"
+        )
+    };
+    match Message::of_params(params) {
+        Message::Empty => String::new(),
+        Message::Str => format!("\t\t{} := goString(reqMsg, reqLen)\n", names[0]),
+        Message::Bytes => format!(
+            "\t\t{} := goBytes(unsafe.Pointer(reqMsg), reqLen)\n",
+            names[0]
+        ),
+        Message::Value(ty) => {
+            view(n.c_type(ty)) + &format!("\t\t{} := {}\n", names[0], lift_expr(ty, "*cArgs", n))
+        }
+        Message::Args(params) => {
+            let mut s = view(format!("C.{}", n.c.args_struct(owner)));
+            for (name, p) in names.iter().zip(params) {
+                let place = format!("cArgs.{}", n.c_field(&p.name));
+                let _ = writeln!(s, "\t\t{name} := {}", lift_expr(&p.ty, &place, n));
+            }
+            s
+        }
+    }
+}
