@@ -1,7 +1,7 @@
 //! The examples are end-to-end tests: build them, run them, check exactly
 //! what they print.
 
-use e2e::{build_libraries, go, stdout_of};
+use e2e::{build_libraries, go, run, stdout_of};
 
 #[test]
 fn host_demo_round_trip() {
@@ -13,7 +13,10 @@ fn host_demo_round_trip() {
 #[test]
 fn timer_go_program_output_is_exact() {
     build_libraries();
-    let out = stdout_of(&mut go(&["run", "./examples/timer/go"]));
+    let output = run(&mut go(&["run", "./examples/timer/go"]));
+    let out = String::from_utf8(output.stdout).unwrap();
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(err, "event echo_fired: message=\"hello from Go\" echoCount=1\n");
     assert_eq!(
         out,
         "created timer\n\

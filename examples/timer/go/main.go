@@ -24,6 +24,12 @@ func main() {
 	defer timer.Close()
 	fmt.Println("created timer")
 
+	// Events arrive on the library's event thread; they are reported on
+	// stderr so that stdout stays a fixed transcript of the calls.
+	events := make(chan mytimer.EchoEvent, 1)
+	stop := timer.OnEchoFired(func(e mytimer.EchoEvent) { events <- e })
+	defer stop()
+
 	version, err := timer.Version()
 	if err != nil {
 		fail("version", err)
@@ -35,6 +41,8 @@ func main() {
 		fail("echo", err)
 	}
 	fmt.Printf("echo: echoed=%q timerName=%q\n", echo.Echoed, echo.TimerName)
+	e := <-events
+	fmt.Fprintf(os.Stderr, "event echo_fired: message=%q echoCount=%d\n", e.Message, e.EchoCount)
 
 	complexResp, err := timer.Complex(mytimer.ComplexRequest{
 		Messages: []mytimer.EchoRequest{{Message: "one"}, {Message: "two"}},
