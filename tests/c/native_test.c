@@ -145,6 +145,41 @@ static void test_megabyte_of_bytes_round_trips(void *ctx) {
     free(buf);
 }
 
+/* The library copies arguments before the call returns: overwriting and
+ * freeing the caller's buffers right after an async call must not change
+ * what the handler sees. */
+static void test_arguments_are_copied_before_return(void *ctx) {
+    size_t n = 4096;
+    uint8_t *buf = malloc(n);
+    memset(buf, 0xab, n);
+    char *text = malloc(6);
+    memcpy(text, "hello", 6);
+    Waiter wb, ws;
+    waiter_init(&wb);
+    waiter_init(&ws);
+    FFIBytes b = {buf, n};
+    /* sleep first so the handlers surely run after the buffers are gone */
+    Waiter wsleep;
+    waiter_init(&wsleep);
+    fixture_sleep_ms(ctx, on_answer, &wsleep, 20);
+    fixture_echo_bytes(ctx, on_answer, &wb, b);
+    fixture_echo_string(ctx, on_answer, &ws, str(text));
+    memset(buf, 0, n);
+    free(buf);
+    memset(text, 'X', 5);
+    free(text);
+    waiter_wait(&wb);
+    waiter_wait(&ws);
+    int intact = wb.len == n;
+    for (size_t i = 0; intact && i < n; i++) intact = (uint8_t)wb.msg[i] == 0xab;
+    CHECK(intact);
+    CHECK(strcmp(ws.msg, "hello") == 0);
+    waiter_wait(&wsleep);
+    waiter_free(&wb);
+    waiter_free(&ws);
+    waiter_free(&wsleep);
+}
+
 static int inspect_top(const char *msg, size_t len) {
     const fixture_Top *t = (const fixture_Top *)msg;
     if (len != sizeof *t) return 0;
@@ -390,6 +425,7 @@ int main(void) {
     test_invalid_utf8_is_an_error_naming_the_parameter(ctx);
     test_null_pointer_with_length_is_an_error(ctx);
     test_megabyte_of_bytes_round_trips(ctx);
+    test_arguments_are_copied_before_return(ctx);
     test_nested_structs_round_trip(ctx);
     test_out_of_range_enum_is_an_error(ctx);
     test_errors_and_panics(ctx);
