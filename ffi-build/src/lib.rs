@@ -26,10 +26,11 @@ pub const ABI_VERSION: u32 = 1;
 /// What the emitters need beyond the IR.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// The directory holding `lib<link_name>.so`, as the Go package's cgo
-    /// directives should spell it (may start with `${SRCDIR}`). `None`
-    /// leaves the library to the linker's search path (`CGO_LDFLAGS`).
-    pub go_link_dir: Option<String>,
+    /// Directories that may hold `lib<link_name>.so`, searched in order,
+    /// as the Go package's cgo directives should spell them (they may start
+    /// with `${SRCDIR}`). Empty leaves the library to the linker's search
+    /// path (`CGO_LDFLAGS`).
+    pub go_link_dirs: Vec<String>,
 }
 
 /// Generated files, by path relative to the output directory.
@@ -42,19 +43,29 @@ pub struct Generated {
 impl Generated {
     pub fn file(&self, path: impl AsRef<Path>) -> Option<&str> {
         let path = path.as_ref();
-        self.files.iter().find(|(p, _)| p == path).map(|(_, s)| s.as_str())
+        self.files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, s)| s.as_str())
     }
 }
 
 /// Generates everything from one `lib.rs` source, without touching the
 /// environment. `link_name` is the shared library's file stem.
-pub fn generate_from_source(source: &str, link_name: &str, options: &Options) -> Result<Generated, Diagnostics> {
+pub fn generate_from_source(
+    source: &str,
+    link_name: &str,
+    options: &Options,
+) -> Result<Generated, Diagnostics> {
     let root = Path::new("src/lib.rs");
     let load = |p: &Path| {
         if p == root {
             Ok(source.to_string())
         } else {
-            Err(std::io::Error::new(std::io::ErrorKind::NotFound, "only src/lib.rs is available"))
+            Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "only src/lib.rs is available",
+            ))
         }
     };
     let parsed = parse_sources(root, &load, link_name)?;
@@ -103,7 +114,10 @@ impl Builder {
         write_all(&out_dir, &generated.files)?;
         if let Some(dir) = &self.export_dir {
             let export = manifest_dir.join(dir);
-            write_all(&export, &exports(&generated.library, &export, profile_dir.as_deref()))?;
+            write_all(
+                &export,
+                &exports(&generated.library, &export, profile_dir.as_deref()),
+            )?;
         }
         Ok(generated)
     }
@@ -122,9 +136,21 @@ pub fn stale_exports(
     let export = manifest_dir.join(export_dir);
     Ok(exports(&generated.library, &export, Some(profile_dir))
         .into_iter()
-        .filter(|(rel, content)| std::fs::read(export.join(rel)).ok().as_deref() != Some(content.as_bytes()))
+        .filter(|(rel, content)| {
+            std::fs::read(export.join(rel)).ok().as_deref() != Some(content.as_bytes())
+        })
         .map(|(rel, _)| rel)
         .collect())
+}
+
+/// Where the shared library may be: the debug then the release directory
+/// of the target directory holding `profile_dir`, so generated bindings do
+/// not depend on which profile ran the build.
+fn link_dirs(profile_dir: Option<&Path>) -> Vec<PathBuf> {
+    let Some(target) = profile_dir.and_then(Path::parent) else {
+        return Vec::new();
+    };
+    vec![target.join("debug"), target.join("release")]
 }
 
 /// Parses the crate and generates its files for `OUT_DIR`.
@@ -137,17 +163,29 @@ fn generate_crate(
     let load = |p: &Path| std::fs::read_to_string(p);
     let parsed = parse_sources(&root, &load, &link_name).map_err(|d| relative(d, manifest_dir))?;
     let options = Options {
-        go_link_dir: profile_dir.map(|d| d.display().to_string()),
+        go_link_dirs: link_dirs(profile_dir)
+            .iter()
+            .map(|d| d.display().to_string())
+            .collect(),
     };
     Ok((parsed.files, emit::all(parsed.library, &options)))
 }
 
 /// The bindings (not the Rust glue) as written to an export directory,
 /// where the Go package finds the library relative to itself.
-fn exports(library: &ir::Library, export: &Path, profile_dir: Option<&Path>) -> Vec<(PathBuf, String)> {
-    let go_dir = export.join("go").join(emit::go::package_name(&library.name));
-    let link_dir = profile_dir.map(|p| format!("${{SRCDIR}}/{}", relative_path(&go_dir, p).display()));
-    emit::all(library.clone(), &Options { go_link_dir: link_dir })
+fn exports(
+    library: &ir::Library,
+    export: &Path,
+    profile_dir: Option<&Path>,
+) -> Vec<(PathBuf, String)> {
+    let go_dir = export
+        .join("go")
+        .join(emit::go::package_name(&library.name));
+    let go_link_dirs = link_dirs(profile_dir)
+        .iter()
+        .map(|p| format!("${{SRCDIR}}/{}", relative_path(&go_dir, p).display()))
+        .collect();
+    emit::all(library.clone(), &Options { go_link_dirs })
         .files
         .into_iter()
         .filter(|(p, _)| p != Path::new(emit::GLUE_FILE))
@@ -161,16 +199,26 @@ pub fn generate() {
 }
 
 fn env(name: &str) -> Result<String, Box<dyn std::error::Error>> {
-    std::env::var(name).map_err(|_| format!("ffi_build: {name} is not set; call generate() from a build script").into())
+    std::env::var(name).map_err(|_| {
+        format!("ffi_build: {name} is not set; call generate() from a build script").into()
+    })
 }
 
 /// The shared library's file stem: `[lib] name`, or the package name.
 fn link_name(manifest_dir: &Path) -> Result<String, Box<dyn std::error::Error>> {
     let text = std::fs::read_to_string(manifest_dir.join("Cargo.toml"))?;
     let doc: toml::Table = text.parse()?;
-    let lib_name = doc.get("lib").and_then(|l| l.get("name")).and_then(|n| n.as_str());
-    let pkg_name = doc.get("package").and_then(|p| p.get("name")).and_then(|n| n.as_str());
-    let name = lib_name.or(pkg_name).ok_or("Cargo.toml has no package name")?;
+    let lib_name = doc
+        .get("lib")
+        .and_then(|l| l.get("name"))
+        .and_then(|n| n.as_str());
+    let pkg_name = doc
+        .get("package")
+        .and_then(|p| p.get("name"))
+        .and_then(|n| n.as_str());
+    let name = lib_name
+        .or(pkg_name)
+        .ok_or("Cargo.toml has no package name")?;
     Ok(name.replace('-', "_"))
 }
 
@@ -218,7 +266,10 @@ mod tests {
 
     #[test]
     fn relative_paths() {
-        let p = relative_path(Path::new("/r/examples/timer/bindings/go/mytimer"), Path::new("/r/target/debug"));
+        let p = relative_path(
+            Path::new("/r/examples/timer/bindings/go/mytimer"),
+            Path::new("/r/target/debug"),
+        );
         assert_eq!(p, PathBuf::from("../../../../../target/debug"));
     }
 }

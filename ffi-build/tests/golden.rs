@@ -6,7 +6,9 @@ use ffi_build::{Options, generate_from_source};
 use std::path::{Path, PathBuf};
 
 fn check_case(name: &str) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
     let source = std::fs::read_to_string(dir.join("lib.rs")).expect("lib.rs");
     let generated = generate_from_source(&source, name, &Options::default())
         .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -38,7 +40,9 @@ fn check_case(name: &str) {
 }
 
 fn collect(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {

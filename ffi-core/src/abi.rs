@@ -14,12 +14,14 @@ pub const RET_ERR: c_int = 1;
 pub const RET_MISSING_CALLBACK: c_int = 2;
 
 /// `typedef void (*FFICallBack)(int ret, const char *msg, size_t len, void *userData);`
-pub type FfiCallback =
-    Option<unsafe extern "C" fn(ret: c_int, msg: *const c_char, len: usize, user_data: *mut c_void)>;
+pub type FfiCallback = Option<
+    unsafe extern "C" fn(ret: c_int, msg: *const c_char, len: usize, user_data: *mut c_void),
+>;
 
 /// `typedef void (*FFIHostFn)(uint64_t callId, const char *req, size_t len, void *userData);`
-pub type FfiHostFn =
-    Option<unsafe extern "C" fn(call_id: u64, req: *const c_char, len: usize, user_data: *mut c_void)>;
+pub type FfiHostFn = Option<
+    unsafe extern "C" fn(call_id: u64, req: *const c_char, len: usize, user_data: *mut c_void),
+>;
 
 /// `FFIStr`: UTF-8 bytes, not NUL-terminated. `ptr` may be NULL when `len`
 /// is 0.

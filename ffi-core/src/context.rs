@@ -101,4 +101,3 @@ fn outcome<S>(r: &Result<S, String>) -> Result<&S, String> {
         }
     })
 }
-

@@ -14,12 +14,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{JoinHandle, Thread, ThreadId};
+use std::time::{Duration, Instant};
 
 /// A unit of work: polled with the call's reply slot, which it takes when
 /// it finishes and answers.
 pub(crate) trait Job: Send {
-    fn poll_job(self: Pin<&mut Self>, cx: &mut Context<'_>, reply: &mut Option<Reply>)
-    -> Poll<()>;
+    fn poll_job(self: Pin<&mut Self>, cx: &mut Context<'_>, reply: &mut Option<Reply>) -> Poll<()>;
 }
 
 pub(crate) type BoxJob = Pin<Box<dyn Job>>;
@@ -33,11 +33,7 @@ where
     F: Future<Output = Result<R, String>> + Send,
     R: crate::FfiType,
 {
-    fn poll_job(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        reply: &mut Option<Reply>,
-    ) -> Poll<()> {
+    fn poll_job(self: Pin<&mut Self>, cx: &mut Context<'_>, reply: &mut Option<Reply>) -> Poll<()> {
         // SAFETY: structural pinning of the only field.
         let fut = unsafe { self.map_unchecked_mut(|s| &mut s.0) };
         match fut.poll(cx) {
@@ -208,8 +204,20 @@ struct Worker {
     live: usize,
 }
 
-/// How long the worker keeps checking for new work before it parks.
-const SPIN_ROUNDS: u32 = 200;
+/// How long an idle worker keeps checking for new work before it parks.
+/// Waking a parked thread costs tens of microseconds on a virtual machine;
+/// a short spin catches back-to-back calls. `RSFFI_SPIN_US` overrides it
+/// (0 disables spinning, which makes instruction counts reproducible).
+fn spin_window() -> Duration {
+    static SPIN: OnceLock<Duration> = OnceLock::new();
+    *SPIN.get_or_init(|| {
+        let us = std::env::var("RSFFI_SPIN_US")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(50);
+        Duration::from_micros(us)
+    })
+}
 
 impl Worker {
     fn new(shared: Arc<Shared>) -> Self {
@@ -250,15 +258,24 @@ impl Worker {
         if self.shared.has_msgs.load(Ordering::Acquire) || Timers::any_due() {
             return;
         }
-        for _ in 0..SPIN_ROUNDS {
-            std::hint::spin_loop();
-            if self.shared.has_msgs.load(Ordering::Acquire) {
-                return;
+        let window = spin_window();
+        if !window.is_zero() {
+            let start = Instant::now();
+            loop {
+                for _ in 0..64 {
+                    std::hint::spin_loop();
+                    if self.shared.has_msgs.load(Ordering::Acquire) {
+                        return;
+                    }
+                }
+                if start.elapsed() >= window {
+                    break;
+                }
             }
         }
         match Timers::next_deadline() {
             Some(at) => {
-                let now = std::time::Instant::now();
+                let now = Instant::now();
                 if at > now {
                     std::thread::park_timeout(at - now);
                 }

@@ -72,8 +72,18 @@ impl HostTable {
     ///
     /// # Safety
     /// `msg` must be NULL or valid for `len` bytes, per the C ABI.
-    pub(crate) unsafe fn complete(&self, id: u64, ret: c_int, msg: *const c_char, len: usize) -> bool {
-        let slot = self.pending.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+    pub(crate) unsafe fn complete(
+        &self,
+        id: u64,
+        ret: c_int,
+        msg: *const c_char,
+        len: usize,
+    ) -> bool {
+        let slot = self
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&id);
         let Some(slot) = slot else { return false };
         // SAFETY: forwarded from the caller.
         let answer = unsafe { (slot.lift)(slot.name, ret, msg, len) };
@@ -108,12 +118,19 @@ impl HostTable {
     }
 }
 
-unsafe fn lift_answer<T: FfiType + Send>(name: &'static str, ret: c_int, msg: *const c_char, len: usize) -> Answer {
+unsafe fn lift_answer<T: FfiType + Send>(
+    name: &'static str,
+    ret: c_int,
+    msg: *const c_char,
+    len: usize,
+) -> Answer {
     if ret == RET_OK {
         // SAFETY: forwarded from `HostTable::complete`.
         match unsafe { T::from_message(msg, len) } {
             Ok(v) => Ok(Box::new(v)),
-            Err(e) => Err(format!("host function '{name}' answered with an invalid value: {e}")),
+            Err(e) => Err(format!(
+                "host function '{name}' answered with an invalid value: {e}"
+            )),
         }
     } else {
         // SAFETY: forwarded from `HostTable::complete`.
@@ -144,7 +161,12 @@ pub fn call<T: FfiType + Send>(
     if hosts.closed.load(Ordering::Acquire) {
         return HostCall::failed(crate::context::DESTROYED.into());
     }
-    let registered = hosts.fns.read().unwrap_or_else(|e| e.into_inner()).get(name).copied();
+    let registered = hosts
+        .fns
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(name)
+        .copied();
     let Some(registered) = registered else {
         return HostCall::failed(format!("host function '{name}' is not registered"));
     };
@@ -154,7 +176,11 @@ pub fn call<T: FfiType + Send>(
         lift: lift_answer::<T>,
         state: Mutex::new(SlotState::default()),
     });
-    hosts.pending.lock().unwrap_or_else(|e| e.into_inner()).insert(id, slot.clone());
+    hosts
+        .pending
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(id, slot.clone());
     send(&mut |req, len| {
         // SAFETY: the host function contract of the C ABI.
         unsafe { (registered.func)(id, req, len, registered.user_data) }
@@ -204,7 +230,12 @@ impl<T: 'static> Future for HostCall<T> {
 impl<T> Drop for HostCall<T> {
     fn drop(&mut self) {
         if let Ok((id, _, scope)) = &self.inner {
-            scope.hosts.pending.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
+            scope
+                .hosts
+                .pending
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(id);
         }
     }
 }

@@ -7,10 +7,12 @@
 //! on the caller's thread.
 
 pub mod abi;
+pub mod cbor;
 mod context;
 pub mod events;
 mod executor;
 pub mod host;
+pub mod ipc;
 mod library;
 mod registry;
 mod reply;

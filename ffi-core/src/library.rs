@@ -7,6 +7,7 @@
 //! cancellation, destroy). The return value only says whether the call was
 //! accepted.
 
+use crate::FfiType;
 use crate::abi::{FfiCallback, FfiHostFn, RET_ERR, RET_MISSING_CALLBACK, RET_OK};
 use crate::context::Context;
 use crate::executor::{BoxFuture, CallJob};
@@ -14,7 +15,6 @@ use crate::registry::Registry;
 use crate::reply::Reply;
 use crate::scope::Scope;
 use crate::value::LiftError;
-use crate::FfiType;
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -55,11 +55,18 @@ impl<S: Send + Sync + 'static> Library<S> {
     ///
     /// # Safety
     /// Called from the generated C ABI; `cb`/`ud` follow its contract.
-    pub unsafe fn create_async<F>(&'static self, cb: FfiCallback, ud: *mut c_void, make: impl FnOnce() -> Result<F, String>) -> *mut c_void
+    pub unsafe fn create_async<F>(
+        &'static self,
+        cb: FfiCallback,
+        ud: *mut c_void,
+        make: impl FnOnce() -> Result<F, String>,
+    ) -> *mut c_void
     where
         F: Future<Output = Result<S, String>> + Send + 'static,
     {
-        let Some(cb) = cb else { return std::ptr::null_mut() };
+        let Some(cb) = cb else {
+            return std::ptr::null_mut();
+        };
         let reply = Reply::new(cb, ud);
         let fut = match guard(make) {
             Ok(f) => f,
@@ -91,8 +98,15 @@ impl<S: Send + Sync + 'static> Library<S> {
     ///
     /// # Safety
     /// As for [`Library::create_async`].
-    pub unsafe fn create_sync(&'static self, cb: FfiCallback, ud: *mut c_void, make: impl FnOnce() -> Result<S, String>) -> *mut c_void {
-        let Some(cb) = cb else { return std::ptr::null_mut() };
+    pub unsafe fn create_sync(
+        &'static self,
+        cb: FfiCallback,
+        ud: *mut c_void,
+        make: impl FnOnce() -> Result<S, String>,
+    ) -> *mut c_void {
+        let Some(cb) = cb else {
+            return std::ptr::null_mut();
+        };
         let reply = Reply::new(cb, ud);
         let ctx = match Context::start(self.name) {
             Ok(c) => c,
@@ -121,8 +135,16 @@ impl<S: Send + Sync + 'static> Library<S> {
     ///
     /// # Safety
     /// As for [`Library::create_async`].
-    pub unsafe fn call_sync<R: FfiType>(&self, ctx: *mut c_void, cb: FfiCallback, ud: *mut c_void, f: impl FnOnce(&S) -> Result<R, String>) -> c_int {
-        let Some(cb) = cb else { return RET_MISSING_CALLBACK };
+    pub unsafe fn call_sync<R: FfiType>(
+        &self,
+        ctx: *mut c_void,
+        cb: FfiCallback,
+        ud: *mut c_void,
+        f: impl FnOnce(&S) -> Result<R, String>,
+    ) -> c_int {
+        let Some(cb) = cb else {
+            return RET_MISSING_CALLBACK;
+        };
         let reply = Reply::new(cb, ud);
         let Some(ctx) = self.contexts.get(ctx) else {
             reply.fail(BAD_HANDLE);
@@ -140,12 +162,20 @@ impl<S: Send + Sync + 'static> Library<S> {
     ///
     /// # Safety
     /// As for [`Library::create_async`].
-    pub unsafe fn call_async<R, F>(&self, ctx: *mut c_void, cb: FfiCallback, ud: *mut c_void, make: impl FnOnce(Arc<Context<S>>) -> Result<F, String>) -> c_int
+    pub unsafe fn call_async<R, F>(
+        &self,
+        ctx: *mut c_void,
+        cb: FfiCallback,
+        ud: *mut c_void,
+        make: impl FnOnce(Arc<Context<S>>) -> Result<F, String>,
+    ) -> c_int
     where
         R: FfiType,
         F: Future<Output = Result<R, String>> + Send + 'static,
     {
-        let Some(cb) = cb else { return RET_MISSING_CALLBACK };
+        let Some(cb) = cb else {
+            return RET_MISSING_CALLBACK;
+        };
         let reply = Reply::new(cb, ud);
         let Some(ctx) = self.contexts.get(ctx) else {
             reply.fail(BAD_HANDLE);
@@ -190,8 +220,16 @@ impl<S: Send + Sync + 'static> Library<S> {
     ///
     /// # Safety
     /// `name` must be NULL or a NUL-terminated string.
-    pub unsafe fn register_host_fn(&self, ctx: *mut c_void, name: *const c_char, func: FfiHostFn, ud: *mut c_void) -> c_int {
-        let Some(ctx) = self.contexts.get(ctx) else { return RET_ERR };
+    pub unsafe fn register_host_fn(
+        &self,
+        ctx: *mut c_void,
+        name: *const c_char,
+        func: FfiHostFn,
+        ud: *mut c_void,
+    ) -> c_int {
+        let Some(ctx) = self.contexts.get(ctx) else {
+            return RET_ERR;
+        };
         if name.is_null() {
             return RET_ERR;
         }
@@ -211,8 +249,17 @@ impl<S: Send + Sync + 'static> Library<S> {
     ///
     /// # Safety
     /// `msg` must be NULL or valid for `len` bytes.
-    pub unsafe fn host_complete(&self, ctx: *mut c_void, call_id: u64, ret: c_int, msg: *const c_char, len: usize) -> c_int {
-        let Some(ctx) = self.contexts.get(ctx) else { return RET_ERR };
+    pub unsafe fn host_complete(
+        &self,
+        ctx: *mut c_void,
+        call_id: u64,
+        ret: c_int,
+        msg: *const c_char,
+        len: usize,
+    ) -> c_int {
+        let Some(ctx) = self.contexts.get(ctx) else {
+            return RET_ERR;
+        };
         // SAFETY: forwarded from the caller.
         match guard(|| Ok(unsafe { ctx.scope.hosts.complete(call_id, ret, msg, len) })) {
             Ok(true) => RET_OK,
@@ -225,14 +272,26 @@ impl<S: Send + Sync + 'static> Library<S> {
     ///
     /// # Safety
     /// `event` must be NULL or a NUL-terminated string.
-    pub unsafe fn add_event_listener(&self, ctx: *mut c_void, event: *const c_char, cb: FfiCallback, ud: *mut c_void) -> u64 {
-        let (Some(ctx), Some(cb)) = (self.contexts.get(ctx), cb) else { return 0 };
+    pub unsafe fn add_event_listener(
+        &self,
+        ctx: *mut c_void,
+        event: *const c_char,
+        cb: FfiCallback,
+        ud: *mut c_void,
+    ) -> u64 {
+        let (Some(ctx), Some(cb)) = (self.contexts.get(ctx), cb) else {
+            return 0;
+        };
         if event.is_null() {
             return 0;
         }
         // SAFETY: NUL-terminated per the contract.
         let event = unsafe { CStr::from_ptr(event) };
-        match self.events.iter().find(|e| e.as_bytes() == event.to_bytes()) {
+        match self
+            .events
+            .iter()
+            .find(|e| e.as_bytes() == event.to_bytes())
+        {
             Some(e) => ctx.scope.events.add(e, cb, ud),
             None => 0,
         }
@@ -262,7 +321,10 @@ impl<S: Send + Sync + 'static> Library<S> {
 fn guard<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
-        Err(p) => Err(format!("handler panicked: {}", crate::executor::panic_message(&*p))),
+        Err(p) => Err(format!(
+            "handler panicked: {}",
+            crate::executor::panic_message(&*p)
+        )),
     }
 }
 

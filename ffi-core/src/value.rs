@@ -99,7 +99,10 @@ pub unsafe fn raw_slice<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], Lif
     if ptr.is_null() {
         return Err(LiftError::new(format!("NULL pointer with length {len}")));
     }
-    if len.checked_mul(size_of::<T>().max(1)).is_none_or(|n| n > isize::MAX as usize) {
+    if len
+        .checked_mul(size_of::<T>().max(1))
+        .is_none_or(|n| n > isize::MAX as usize)
+    {
         return Err(LiftError::new(format!("length {len} is too large")));
     }
     if !ptr.is_aligned() {

@@ -35,7 +35,10 @@ impl BodylessFn {
             .map(|arg| match arg {
                 FnArg::Typed(pt) => match &*pt.pat {
                     Pat::Ident(pi) => Ok((pi.ident.clone(), &*pt.ty)),
-                    other => Err(syn::Error::new_spanned(other, "parameters must be plain names")),
+                    other => Err(syn::Error::new_spanned(
+                        other,
+                        "parameters must be plain names",
+                    )),
                 },
                 FnArg::Receiver(r) => Err(syn::Error::new_spanned(r, "`self` is not allowed here")),
             })
@@ -93,7 +96,10 @@ fn ok_type(ret: &ReturnType) -> syn::Result<&Type> {
 
 pub(crate) fn expand_host(f: &BodylessFn) -> syn::Result<TokenStream> {
     if f.sig.asyncness.is_none() {
-        return Err(syn::Error::new_spanned(f.sig.fn_token, "#[ffi_host] functions must be `async`"));
+        return Err(syn::Error::new_spanned(
+            f.sig.fn_token,
+            "#[ffi_host] functions must be `async`",
+        ));
     }
     let params = f.params()?;
     let ok = ok_type(&f.sig.output)?;
@@ -107,10 +113,16 @@ pub(crate) fn expand_host(f: &BodylessFn) -> syn::Result<TokenStream> {
 
 pub(crate) fn expand_event(f: &BodylessFn) -> syn::Result<TokenStream> {
     if let Some(a) = &f.sig.asyncness {
-        return Err(syn::Error::new_spanned(a, "#[ffi_event] functions are not `async`"));
+        return Err(syn::Error::new_spanned(
+            a,
+            "#[ffi_event] functions are not `async`",
+        ));
     }
     if !matches!(f.sig.output, ReturnType::Default) {
-        return Err(syn::Error::new_spanned(&f.sig.output, "#[ffi_event] functions return nothing"));
+        return Err(syn::Error::new_spanned(
+            &f.sig.output,
+            "#[ffi_event] functions return nothing",
+        ));
     }
     let params = f.params()?;
     let names: Vec<_> = params.iter().map(|(n, _)| n).collect();

@@ -21,7 +21,15 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             ));
         }
     };
-    Ok(quote! { #input #conversions })
+    let wire = match &input.data {
+        Data::Struct(syn::DataStruct {
+            fields: Fields::Named(f),
+            ..
+        }) => crate::cbor::expand_struct(&input.ident, f),
+        Data::Enum(e) => crate::cbor::expand_enum(&input.ident, e),
+        _ => TokenStream::new(),
+    };
+    Ok(quote! { #input #conversions #wire })
 }
 
 fn expand_struct(input: &DeriveInput, fields: &Fields) -> syn::Result<TokenStream> {
@@ -34,7 +42,11 @@ fn expand_struct(input: &DeriveInput, fields: &Fields) -> syn::Result<TokenStrea
     let name = &input.ident;
     let vis = &input.vis;
     let mirror = format_ident!("__FfiC{}", name);
-    let idents: Vec<_> = named.named.iter().map(|f| f.ident.clone().expect("named")).collect();
+    let idents: Vec<_> = named
+        .named
+        .iter()
+        .map(|f| f.ident.clone().expect("named"))
+        .collect();
     let labels: Vec<String> = idents.iter().map(ToString::to_string).collect();
     let types: Vec<_> = named.named.iter().map(|f| &f.ty).collect();
     Ok(quote! {

@@ -10,6 +10,7 @@
 extern crate proc_macro;
 
 mod bodyless;
+mod cbor;
 mod ffi_type;
 
 use proc_macro::TokenStream;

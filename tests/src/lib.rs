@@ -71,3 +71,5 @@ pub fn go(args: &[&str]) -> Command {
     cmd.args(args).current_dir(root());
     cmd
 }
+
+pub mod ipc;

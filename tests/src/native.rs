@@ -32,11 +32,38 @@ unsafe extern "C" {
     pub fn fixture_nothing_async(ctx: *mut c_void, cb: Callback, ud: *mut c_void) -> c_int;
     pub fn fixture_calls(ctx: *mut c_void, cb: Callback, ud: *mut c_void) -> c_int;
     pub fn fixture_sleep_ms(ctx: *mut c_void, cb: Callback, ud: *mut c_void, ms: u64) -> c_int;
-    pub fn fixture_call_host_notify(ctx: *mut c_void, cb: Callback, ud: *mut c_void, n: i64) -> c_int;
-    pub fn fixture_fire_ticks(ctx: *mut c_void, cb: Callback, ud: *mut c_void, source: u32, count: u64) -> c_int;
-    pub fn fixture_register_host_fn(ctx: *mut c_void, name: *const c_char, f: HostFn, ud: *mut c_void) -> c_int;
-    pub fn fixture_host_complete(ctx: *mut c_void, id: u64, ret: c_int, msg: *const c_char, len: usize) -> c_int;
-    pub fn fixture_add_event_listener(ctx: *mut c_void, event: *const c_char, cb: Callback, ud: *mut c_void) -> u64;
+    pub fn fixture_call_host_notify(
+        ctx: *mut c_void,
+        cb: Callback,
+        ud: *mut c_void,
+        n: i64,
+    ) -> c_int;
+    pub fn fixture_fire_ticks(
+        ctx: *mut c_void,
+        cb: Callback,
+        ud: *mut c_void,
+        source: u32,
+        count: u64,
+    ) -> c_int;
+    pub fn fixture_register_host_fn(
+        ctx: *mut c_void,
+        name: *const c_char,
+        f: HostFn,
+        ud: *mut c_void,
+    ) -> c_int;
+    pub fn fixture_host_complete(
+        ctx: *mut c_void,
+        id: u64,
+        ret: c_int,
+        msg: *const c_char,
+        len: usize,
+    ) -> c_int;
+    pub fn fixture_add_event_listener(
+        ctx: *mut c_void,
+        event: *const c_char,
+        cb: Callback,
+        ud: *mut c_void,
+    ) -> u64;
     pub fn fixture_remove_event_listener(ctx: *mut c_void, id: u64) -> c_int;
 }
 

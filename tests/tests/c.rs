@@ -48,7 +48,14 @@ fn headers_compile_standalone_as_c11_and_cpp17() {
         let cpp = dir.join(format!("{stem}_only.cpp"));
         std::fs::write(&cpp, &include).unwrap();
         run(Command::new("c++")
-            .args(["-std=c++17", "-Wall", "-Wextra", "-pedantic", "-Werror", "-c"])
+            .args([
+                "-std=c++17",
+                "-Wall",
+                "-Wextra",
+                "-pedantic",
+                "-Werror",
+                "-c",
+            ])
             .arg(&cpp)
             .arg("-o")
             .arg(dir.join(format!("{stem}_cpp.o"))));

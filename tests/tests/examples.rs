@@ -16,7 +16,10 @@ fn timer_go_program_output_is_exact() {
     let output = run(&mut go(&["run", "./examples/timer/go"]));
     let out = String::from_utf8(output.stdout).unwrap();
     let err = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(err, "event echo_fired: message=\"hello from Go\" echoCount=1\n");
+    assert_eq!(
+        err,
+        "event echo_fired: message=\"hello from Go\" echoCount=1\n"
+    );
     assert_eq!(
         out,
         "created timer\n\

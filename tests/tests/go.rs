@@ -25,7 +25,12 @@ fn go_code_is_gofmt_clean() {
     let mut files = Vec::new();
     go_files(root(), &mut files);
     assert!(files.len() > 5, "too few Go files found: {files:?}");
-    let out = stdout_of(Command::new("gofmt").arg("-l").args(&files).current_dir(root()));
+    let out = stdout_of(
+        Command::new("gofmt")
+            .arg("-l")
+            .args(&files)
+            .current_dir(root()),
+    );
     assert!(out.trim().is_empty(), "gofmt would change:\n{out}");
 }
 

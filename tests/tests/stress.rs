@@ -107,12 +107,22 @@ unsafe extern "C" fn on_tick(_ret: c_int, _msg: *const c_char, _len: usize, _ud:
 fn create(label: &str) -> *mut c_void {
     let slot = Slot::default();
     let ctx = unsafe { fixture_create(Some(on_answer), ud(&slot), FfiStr::new(label)) };
-    assert_eq!(slot.answers.load(Ordering::Acquire), 1, "sync constructor answers inline");
+    assert_eq!(
+        slot.answers.load(Ordering::Acquire),
+        1,
+        "sync constructor answers inline"
+    );
     assert_eq!(slot.ret.load(Ordering::Relaxed), RET_OK);
     ctx
 }
 
-const KINDS: [&str; 5] = ["nothing", "nothing_async", "sleep_ms(0)", "call_host_notify", "fire_ticks"];
+const KINDS: [&str; 5] = [
+    "nothing",
+    "nothing_async",
+    "sleep_ms(0)",
+    "call_host_notify",
+    "fire_ticks",
+];
 
 /// Submits call `i` of kind `i % 5` on `ctx`.
 fn submit(ctx: *mut c_void, i: usize, source: u32, slot: &Slot) {
@@ -138,40 +148,62 @@ fn watchdog(what: &str, slots: &[Slot], done: impl Fn() -> bool) {
     while !done() {
         if start.elapsed() > WATCHDOG {
             let mut pending = [0usize; 5];
-            for s in slots.iter().filter(|s| s.answers.load(Ordering::Acquire) == 0) {
+            for s in slots
+                .iter()
+                .filter(|s| s.answers.load(Ordering::Acquire) == 0)
+            {
                 pending[s.kind.load(Ordering::Relaxed) as usize] += 1;
             }
-            let dump: Vec<String> = KINDS.iter().zip(pending).map(|(k, n)| format!("{k}: {n}")).collect();
-            panic!("{what}: watchdog fired after {WATCHDOG:?}; unanswered by kind: {}", dump.join(", "));
+            let dump: Vec<String> = KINDS
+                .iter()
+                .zip(pending)
+                .map(|(k, n)| format!("{k}: {n}"))
+                .collect();
+            panic!(
+                "{what}: watchdog fired after {WATCHDOG:?}; unanswered by kind: {}",
+                dump.join(", ")
+            );
         }
         std::thread::sleep(Duration::from_millis(5));
     }
 }
 
 fn answered(slots: &[Slot]) -> usize {
-    slots.iter().filter(|s| s.answers.load(Ordering::Acquire) > 0).count()
+    slots
+        .iter()
+        .filter(|s| s.answers.load(Ordering::Acquire) > 0)
+        .count()
 }
 
 static CALLS: AtomicU64 = AtomicU64::new(0);
 unsafe extern "C" fn on_calls(ret: c_int, msg: *const c_char, len: usize, _ud: *mut c_void) {
     assert!(ret == RET_OK && len == 8);
     // SAFETY: a u64 result is passed as a pointer to it.
-    CALLS.store(unsafe { std::ptr::read_unaligned(msg.cast::<u64>()) }, Ordering::Release);
+    CALLS.store(
+        unsafe { std::ptr::read_unaligned(msg.cast::<u64>()) },
+        Ordering::Release,
+    );
 }
 
 /// The fixture's own count of `nothing` calls on `ctx`.
 fn calls_seen(ctx: *mut c_void) -> u64 {
-    assert_eq!(unsafe { fixture_calls(ctx, Some(on_calls), std::ptr::null_mut()) }, RET_OK);
+    assert_eq!(
+        unsafe { fixture_calls(ctx, Some(on_calls), std::ptr::null_mut()) },
+        RET_OK
+    );
     CALLS.load(Ordering::Acquire)
 }
 
 fn run_load(contexts: &[*mut c_void], hosts: &[Arc<Host>], label: &str) {
     let per_thread = calls_per_thread();
-    let slots: Arc<Vec<Slot>> = Arc::new((0..THREADS * per_thread).map(|_| Slot::default()).collect());
+    let slots: Arc<Vec<Slot>> =
+        Arc::new((0..THREADS * per_thread).map(|_| Slot::default()).collect());
     TICKS.store(0, Ordering::Relaxed);
     let listeners: Vec<u64> = contexts
         .iter()
-        .map(|&c| unsafe { fixture_add_event_listener(c, c"tick".as_ptr(), Some(on_tick), std::ptr::null_mut()) })
+        .map(|&c| unsafe {
+            fixture_add_event_listener(c, c"tick".as_ptr(), Some(on_tick), std::ptr::null_mut())
+        })
         .collect();
     assert!(listeners.iter().all(|&id| id > 0));
     let addrs: Vec<usize> = contexts.iter().map(|&c| c as usize).collect();
@@ -190,32 +222,70 @@ fn run_load(contexts: &[*mut c_void], hosts: &[Arc<Host>], label: &str) {
     for t in threads {
         t.join().expect("submitting thread");
     }
-    let never = || hosts.iter().map(|h| h.never.load(Ordering::Relaxed) as usize).sum::<usize>();
+    let never = || {
+        hosts
+            .iter()
+            .map(|h| h.never.load(Ordering::Relaxed) as usize)
+            .sum::<usize>()
+    };
     // Everything but the host calls that are never answered completes.
     let total = slots.len();
-    let fires = slots.iter().filter(|s| s.kind.load(Ordering::Relaxed) == 4).count() as u64;
-    watchdog(label, &slots, || answered(&slots) + never() == total && TICKS.load(Ordering::Relaxed) == fires);
-    assert!(never() > 0 && hosts.iter().any(|h| h.twice_ignored.load(Ordering::Relaxed) > 0));
-    let nothing_calls = slots.iter().filter(|s| s.kind.load(Ordering::Relaxed) < 2).count() as u64;
+    let fires = slots
+        .iter()
+        .filter(|s| s.kind.load(Ordering::Relaxed) == 4)
+        .count() as u64;
+    watchdog(label, &slots, || {
+        answered(&slots) + never() == total && TICKS.load(Ordering::Relaxed) == fires
+    });
+    assert!(
+        never() > 0
+            && hosts
+                .iter()
+                .any(|h| h.twice_ignored.load(Ordering::Relaxed) > 0)
+    );
+    let nothing_calls = slots
+        .iter()
+        .filter(|s| s.kind.load(Ordering::Relaxed) < 2)
+        .count() as u64;
     let counted: u64 = contexts.iter().map(|&c| calls_seen(c)).sum();
-    assert_eq!(counted, nothing_calls, "{label}: the library counted a different number of calls");
+    assert_eq!(
+        counted, nothing_calls,
+        "{label}: the library counted a different number of calls"
+    );
     let never = never();
     for &c in contexts {
         assert_eq!(unsafe { fixture_destroy(c) }, RET_OK);
     }
     // Destroy answered the parked host calls, each with an error.
-    assert_eq!(answered(&slots), total, "{label}: calls left unanswered after destroy");
+    assert_eq!(
+        answered(&slots),
+        total,
+        "{label}: calls left unanswered after destroy"
+    );
     std::thread::sleep(Duration::from_millis(20));
     let mut errors = 0;
     for (i, s) in slots.iter().enumerate() {
-        assert_eq!(s.answers.load(Ordering::Acquire), 1, "{label}: call {i} answered more than once");
+        assert_eq!(
+            s.answers.load(Ordering::Acquire),
+            1,
+            "{label}: call {i} answered more than once"
+        );
         if s.ret.load(Ordering::Relaxed) != RET_OK {
             errors += 1;
         }
     }
-    assert_eq!(errors, never, "{label}: only never-answered host calls fail");
-    assert_eq!(TICKS.load(Ordering::Relaxed), fires, "{label}: events lost or duplicated");
-    println!("{label}: {total} calls answered once each; {never} host calls failed by destroy; {fires} events");
+    assert_eq!(
+        errors, never,
+        "{label}: only never-answered host calls fail"
+    );
+    assert_eq!(
+        TICKS.load(Ordering::Relaxed),
+        fires,
+        "{label}: events lost or duplicated"
+    );
+    println!(
+        "{label}: {total} calls answered once each; {never} host calls failed by destroy; {fires} events"
+    );
 }
 
 /// Registers a host record per context and starts its answering thread.
@@ -226,7 +296,12 @@ fn start_hosts(contexts: &[*mut c_void]) -> (Vec<Arc<Host>>, Vec<std::thread::Jo
             let host = Host::new();
             host.ctx.store(c as usize as u64, Ordering::Release);
             let rc = unsafe {
-                fixture_register_host_fn(c, c"host_notify".as_ptr(), Some(host_notify), Arc::as_ptr(&host) as *mut c_void)
+                fixture_register_host_fn(
+                    c,
+                    c"host_notify".as_ptr(),
+                    Some(host_notify),
+                    Arc::as_ptr(&host) as *mut c_void,
+                )
             };
             assert_eq!(rc, RET_OK);
             host
@@ -237,7 +312,9 @@ fn start_hosts(contexts: &[*mut c_void]) -> (Vec<Arc<Host>>, Vec<std::thread::Jo
 }
 
 fn stop_hosts(hosts: Vec<Arc<Host>>, threads: Vec<std::thread::JoinHandle<()>>) {
-    hosts.iter().for_each(|h| h.stop.store(true, Ordering::Release));
+    hosts
+        .iter()
+        .for_each(|h| h.stop.store(true, Ordering::Release));
     threads.into_iter().for_each(|t| t.join().unwrap());
 }
 
@@ -267,7 +344,14 @@ fn contexts_created_and_destroyed_concurrently() {
             std::thread::spawn(move || {
                 for round in 0..rounds {
                     let ctx = create(&format!("churn-{t}-{round}"));
-                    unsafe { fixture_register_host_fn(ctx, c"host_notify".as_ptr(), Some(host_never), std::ptr::null_mut()) };
+                    unsafe {
+                        fixture_register_host_fn(
+                            ctx,
+                            c"host_notify".as_ptr(),
+                            Some(host_never),
+                            std::ptr::null_mut(),
+                        )
+                    };
                     let slots: Vec<Slot> = (0..20).map(|_| Slot::default()).collect();
                     let cb = Some(on_answer as unsafe extern "C" fn(_, _, _, _));
                     for (i, slot) in slots.iter().enumerate() {
@@ -305,11 +389,17 @@ struct Destroyer {
     destroy_ret: AtomicI32,
 }
 
-unsafe extern "C" fn destroy_in_callback(ret: c_int, _msg: *const c_char, _len: usize, ud: *mut c_void) {
+unsafe extern "C" fn destroy_in_callback(
+    ret: c_int,
+    _msg: *const c_char,
+    _len: usize,
+    ud: *mut c_void,
+) {
     // SAFETY: `ud` is the test's `Destroyer`.
     let d = unsafe { &*(ud as *const Destroyer) };
     let ctx = d.ctx.load(Ordering::Acquire) as usize as *mut c_void;
-    d.destroy_ret.store(unsafe { fixture_destroy(ctx) }, Ordering::Release);
+    d.destroy_ret
+        .store(unsafe { fixture_destroy(ctx) }, Ordering::Release);
     d.slot.ret.store(ret, Ordering::Relaxed);
     d.slot.answers.fetch_add(1, Ordering::AcqRel);
 }
@@ -344,7 +434,11 @@ fn destroy_from_callback(async_trigger: bool) {
         assert_eq!(s.ret.load(Ordering::Relaxed), RET_ERR);
     }
     assert_eq!(d.slot.answers.load(Ordering::Acquire), 1);
-    assert_eq!(unsafe { fixture_destroy(ctx) }, RET_ERR, "already destroyed");
+    assert_eq!(
+        unsafe { fixture_destroy(ctx) },
+        RET_ERR,
+        "already destroyed"
+    );
 }
 
 #[test]

@@ -171,7 +171,11 @@ pub async fn schedule(
 }
 
 fn effective_backoff(priority: Priority, backoff_ms: i64) -> i64 {
-    let base = if backoff_ms > 0 { backoff_ms } else { DEFAULT_BACKOFF_MS };
+    let base = if backoff_ms > 0 {
+        backoff_ms
+    } else {
+        DEFAULT_BACKOFF_MS
+    };
     match priority {
         Priority::High => base / 2,
         Priority::Normal => base,

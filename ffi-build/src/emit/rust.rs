@@ -20,7 +20,11 @@ pub(crate) fn glue(lib: &Library) -> String {
         lib.name
     );
     out.push_str("#[doc(hidden)]\n#[allow(unsafe_code)]\nmod __ffi_glue {\n");
-    let dtor = if lib.dtor.is_some() { "Some(dtor)" } else { "None" };
+    let dtor = if lib.dtor.is_some() {
+        "Some(dtor)"
+    } else {
+        "None"
+    };
     let _ = writeln!(
         out,
         "    static LIBRARY: {P}::Library<{state}> =\n        {P}::Library::new({:?}, &[{}], &[{}], {dtor});\n",
@@ -52,12 +56,13 @@ pub(crate) fn glue(lib: &Library) -> String {
         method(&mut out, lib, &n, m);
     }
     out.push_str(&include_str!("rust_lifecycle.rs.in").replace("{lib}", &lib.name));
+    out.push_str(&super::rust_cbor::glue(lib));
     out.push_str("}\n");
     out
 }
 
 /// The Rust spelling of an interface type, with absolute paths.
-fn rust_type(lib: &Library, ty: &TypeRef) -> String {
+pub(super) fn rust_type(lib: &Library, ty: &TypeRef) -> String {
     match ty {
         TypeRef::Primitive(p) => p.rust_name().to_string(),
         TypeRef::String => "::std::string::String".into(),
@@ -76,7 +81,13 @@ fn rust_type(lib: &Library, ty: &TypeRef) -> String {
 fn c_params(lib: &Library, params: &[Param]) -> String {
     params
         .iter()
-        .map(|p| format!(", {}: <{} as ::ffi_core::FfiType>::C", p.name, rust_type(lib, &p.ty)))
+        .map(|p| {
+            format!(
+                ", {}: <{} as ::ffi_core::FfiType>::C",
+                p.name,
+                rust_type(lib, &p.ty)
+            )
+        })
         .collect()
 }
 
@@ -96,7 +107,11 @@ fn lifts(lib: &Library, params: &[Param], indent: &str) -> String {
 }
 
 fn args(params: &[Param]) -> String {
-    params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+    params
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 const SAFETY_DOC: &str = "    /// # Safety\n    /// Follows the contract in the generated C header: every pointer \
@@ -119,7 +134,9 @@ fn ctor(out: &mut String, lib: &Library, n: &CNames) {
              Ok(async move {{ {call}.await }})\n            }})"
         )
     } else {
-        format!("LIBRARY.create_sync(__ffi_cb, __ffi_ud, move || {{\n{lifted}                {call}\n            }})")
+        format!(
+            "LIBRARY.create_sync(__ffi_cb, __ffi_ud, move || {{\n{lifted}                {call}\n            }})"
+        )
     };
     let _ = writeln!(
         out,

@@ -21,14 +21,24 @@ pub(crate) fn header(lib: &Library) -> String {
     );
     let _ = writeln!(out, "#ifndef {guard}\n#define {guard}\n");
     out.push_str(COMMON);
-    let _ = writeln!(out, "\n#define {} {}u\n", n.abi_version_macro(), crate::ABI_VERSION);
+    let _ = writeln!(
+        out,
+        "\n#define {} {}u\n",
+        n.abi_version_macro(),
+        crate::ABI_VERSION
+    );
     for d in lib.decl_order() {
         match d {
             Decl::Type(TypeDef::Struct(s)) => {
                 doc(&mut out, "", &s.docs);
                 let fields: Vec<(String, &TypeRef)> =
                     s.fields.iter().map(|f| (n.ident(&f.name), &f.ty)).collect();
-                struct_def(&mut out, &n, &n.ty(&TypeRef::Struct(s.name.clone())), &fields);
+                struct_def(
+                    &mut out,
+                    &n,
+                    &n.ty(&TypeRef::Struct(s.name.clone())),
+                    &fields,
+                );
             }
             Decl::Type(TypeDef::Enum(e)) => {
                 doc(&mut out, "", &e.docs);
@@ -43,7 +53,8 @@ pub(crate) fn header(lib: &Library) -> String {
         }
     }
     for (name, params) in args_structs(lib) {
-        let fields: Vec<(String, &TypeRef)> = params.iter().map(|p| (n.ident(&p.name), &p.ty)).collect();
+        let fields: Vec<(String, &TypeRef)> =
+            params.iter().map(|p| (n.ident(&p.name), &p.ty)).collect();
         struct_def(&mut out, &n, &n.args_struct(name), &fields);
     }
     functions(&mut out, lib, &n);
@@ -55,8 +66,14 @@ pub(crate) fn header(lib: &Library) -> String {
 /// Host functions and events with several parameters pass them as one
 /// struct.
 pub(crate) fn args_structs(lib: &Library) -> Vec<(&str, &[Param])> {
-    let hosts = lib.hosts.iter().map(|h| (h.name.as_str(), h.params.as_slice()));
-    let events = lib.events.iter().map(|e| (e.name.as_str(), e.params.as_slice()));
+    let hosts = lib
+        .hosts
+        .iter()
+        .map(|h| (h.name.as_str(), h.params.as_slice()));
+    let events = lib
+        .events
+        .iter()
+        .map(|e| (e.name.as_str(), e.params.as_slice()));
     hosts.chain(events).filter(|(_, p)| p.len() > 1).collect()
 }
 
@@ -112,7 +129,10 @@ pub(crate) fn describe(n: &CNames, owner: &str, m: Message<'_>) -> String {
         Message::Str => "msg is the UTF-8 text (len bytes, not NUL-terminated)".into(),
         Message::Bytes => "msg points to the len bytes".into(),
         Message::Value(t) => format!("msg points to a {} (len == sizeof it)", n.ty(t)),
-        Message::Args(_) => format!("msg points to a {} (len == sizeof it)", n.args_struct(owner)),
+        Message::Args(_) => format!(
+            "msg points to a {} (len == sizeof it)",
+            n.args_struct(owner)
+        ),
     }
 }
 
@@ -134,12 +154,19 @@ fn method_docs(f: &Function, n: &CNames) -> Vec<String> {
         "Sync: runs on the calling thread; cb is called before this returns."
     };
     docs.push(lane.into());
-    docs.push(format!("On RET_OK, {}.", describe(n, &f.name, Message::of_type(f.ret.as_ref()))));
+    docs.push(format!(
+        "On RET_OK, {}.",
+        describe(n, &f.name, Message::of_type(f.ret.as_ref()))
+    ));
     docs
 }
 
 fn functions(out: &mut String, lib: &Library, n: &CNames) {
-    out.push_str(include_str!("lifecycle.h").replace("{lib}", &lib.name).as_str());
+    out.push_str(
+        include_str!("lifecycle.h")
+            .replace("{lib}", &lib.name)
+            .as_str(),
+    );
     let ctor = &lib.ctor;
     let mut docs = ctor.docs.clone();
     if !docs.is_empty() {
@@ -170,8 +197,14 @@ fn functions(out: &mut String, lib: &Library, n: &CNames) {
         if !docs.is_empty() {
             docs.push(String::new());
         }
-        docs.push(format!("Host function \"{}\" (register it with register_host_fn).", h.name));
-        docs.push(format!("Request: {}.", describe(n, &h.name, Message::of_params(&h.params))));
+        docs.push(format!(
+            "Host function \"{}\" (register it with register_host_fn).",
+            h.name
+        ));
+        docs.push(format!(
+            "Request: {}.",
+            describe(n, &h.name, Message::of_params(&h.params))
+        ));
         docs.push(format!(
             "Answer with RET_OK where {}.",
             describe(n, &h.name, Message::of_type(h.ret.as_ref()))
@@ -184,8 +217,14 @@ fn functions(out: &mut String, lib: &Library, n: &CNames) {
         if !docs.is_empty() {
             docs.push(String::new());
         }
-        docs.push(format!("Event \"{}\" (listen with add_event_listener).", e.name));
-        docs.push(format!("Payload: {}.", describe(n, &e.name, Message::of_params(&e.params))));
+        docs.push(format!(
+            "Event \"{}\" (listen with add_event_listener).",
+            e.name
+        ));
+        docs.push(format!(
+            "Payload: {}.",
+            describe(n, &e.name, Message::of_params(&e.params))
+        ));
         let _ = writeln!(out, "/* {} */", docs.join("\n * "));
         out.push('\n');
     }

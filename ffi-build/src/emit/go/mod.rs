@@ -9,7 +9,7 @@
 //! only (handle-table ids, context handles), never Go pointers.
 
 mod calls;
-mod names;
+pub(crate) mod names;
 mod types;
 
 use crate::Options;
@@ -121,14 +121,14 @@ func init() {{
     out
 }
 
+/// Searches (and records as run paths) every directory in order, so the
+/// same package links whichever profile was built, the first one first.
 fn ldflags(lib: &Library, options: &Options) -> String {
-    match &options.go_link_dir {
-        Some(dir) => format!(
-            "#cgo LDFLAGS: -L{dir} -Wl,-rpath,{dir} -l{}\n",
-            lib.link_name
-        ),
-        None => format!("#cgo LDFLAGS: -l{}\n", lib.link_name),
+    let mut flags = String::from("#cgo LDFLAGS:");
+    for dir in &options.go_link_dirs {
+        flags.push_str(&format!(" -L{dir} -Wl,-rpath,{dir}"));
     }
+    format!("{flags} -l{}\n", lib.link_name)
 }
 
 /// Rows of cells, each but the last padded to its column's width plus one

@@ -10,7 +10,7 @@
 package hostdemo
 
 /*
-#cgo LDFLAGS: -L${SRCDIR}/../../../../../target/debug -Wl,-rpath,${SRCDIR}/../../../../../target/debug -lhost_demo
+#cgo LDFLAGS: -L${SRCDIR}/../../../../../target/debug -Wl,-rpath,${SRCDIR}/../../../../../target/debug -L${SRCDIR}/../../../../../target/release -Wl,-rpath,${SRCDIR}/../../../../../target/release -lhost_demo
 #include <stdlib.h>
 #include "host_demo.h"
 

@@ -10,7 +10,7 @@
 package mytimer
 
 /*
-#cgo LDFLAGS: -L${SRCDIR}/../../../../../target/debug -Wl,-rpath,${SRCDIR}/../../../../../target/debug -lmy_timer
+#cgo LDFLAGS: -L${SRCDIR}/../../../../../target/debug -Wl,-rpath,${SRCDIR}/../../../../../target/debug -L${SRCDIR}/../../../../../target/release -Wl,-rpath,${SRCDIR}/../../../../../target/release -lmy_timer
 #include <stdlib.h>
 #include "my_timer.h"
 

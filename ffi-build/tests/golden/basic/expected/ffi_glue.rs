@@ -133,4 +133,101 @@ mod __ffi_glue {
     ) -> ::ffi_core::__private::c_int {
         LIBRARY.remove_event_listener(ctx, listener_id)
     }
+    // ---- CBOR ABI ----
+
+    /// # Safety
+    /// Follows the contract in the generated CBOR header: `req` is NULL or valid for `len` bytes for the duration of the call.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn basic_create_cbor(__ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> *mut ::ffi_core::__private::c_void {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            LIBRARY.create_sync(__ffi_cb, __ffi_ud, move || {
+                let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
+                let mut start: ::core::option::Option<i64> = ::core::option::Option::None;
+                ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
+                    "start" => {
+                        start = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "start")?);
+                        ::core::result::Result::Ok(true)
+                    }
+                    _ => ::core::result::Result::Ok(false),
+                })?;
+                let start = ::ffi_core::cbor::required(start, "start")?;
+                crate::new(start)
+            })
+        }
+    }
+
+    /// # Safety
+    /// Follows the contract in the generated CBOR header: `req` is NULL or valid for `len` bytes for the duration of the call.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn basic_add_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            LIBRARY.call_async(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_context| {
+                let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
+                let mut n: ::core::option::Option<i64> = ::core::option::Option::None;
+                let mut mode: ::core::option::Option<crate::Mode> = ::core::option::Option::None;
+                ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
+                    "n" => {
+                        n = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "n")?);
+                        ::core::result::Result::Ok(true)
+                    }
+                    "mode" => {
+                        mode = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "mode")?);
+                        ::core::result::Result::Ok(true)
+                    }
+                    _ => ::core::result::Result::Ok(false),
+                })?;
+                let n = ::ffi_core::cbor::required(n, "n")?;
+                let mode = ::ffi_core::cbor::required(mode, "mode")?;
+                Ok(async move {
+                    let __ffi_state = __ffi_context.state().await?;
+                    ::ffi_core::cbor::glue::encode_result(crate::add(__ffi_state, n, mode).await)
+                })
+            })
+        }
+    }
+
+    /// # Safety
+    /// Follows the contract in the generated CBOR header: `req` is NULL or valid for `len` bytes for the duration of the call.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn basic_name_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state| {
+                let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
+                ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |_, _| ::core::result::Result::Ok(false))?;
+                ::ffi_core::cbor::glue::encode_result(crate::name(__ffi_state))
+            })
+        }
+    }
+
+    /// # Safety
+    /// Follows the contract in the generated CBOR header: `req` is NULL or valid for `len` bytes for the duration of the call.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn basic_reset_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state| {
+                let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
+                ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |_, _| ::core::result::Result::Ok(false))?;
+                ::ffi_core::cbor::glue::encode_result(crate::reset(__ffi_state))
+            })
+        }
+    }
+
+    /// # Safety
+    /// `method` is NULL or valid for `method_len` bytes; `req` as for the other CBOR functions.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn basic_call_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_method: *const ::ffi_core::__private::c_char, __ffi_method_len: usize, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            match ::ffi_core::cbor::glue::method_name(__ffi_method, __ffi_method_len) {
+                b"add" => basic_add_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                b"name" => basic_name_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                b"reset" => basic_reset_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                __ffi_other => ::ffi_core::cbor::glue::unknown_method(__ffi_cb, __ffi_ud, __ffi_other),
+            }
+        }
+    }
 }

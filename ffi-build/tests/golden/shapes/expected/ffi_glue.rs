@@ -129,4 +129,127 @@ mod __ffi_glue {
     ) -> ::ffi_core::__private::c_int {
         LIBRARY.remove_event_listener(ctx, listener_id)
     }
+    // ---- CBOR ABI ----
+
+    /// # Safety
+    /// Follows the contract in the generated CBOR header: `req` is NULL or valid for `len` bytes for the duration of the call.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn shapes_create_cbor(__ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> *mut ::ffi_core::__private::c_void {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            LIBRARY.create_async(__ffi_cb, __ffi_ud, move || {
+                let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
+                let mut first: ::core::option::Option<crate::Outer> = ::core::option::Option::None;
+                let mut second: ::core::option::Option<::core::option::Option<crate::Inner>> = ::core::option::Option::None;
+                ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
+                    "first" => {
+                        first = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "first")?);
+                        ::core::result::Result::Ok(true)
+                    }
+                    "second" => {
+                        second = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "second")?);
+                        ::core::result::Result::Ok(true)
+                    }
+                    _ => ::core::result::Result::Ok(false),
+                })?;
+                let first = ::ffi_core::cbor::required(first, "first")?;
+                let second = ::ffi_core::cbor::required(second, "second")?;
+                Ok(async move { crate::make(first, second).await })
+            })
+        }
+    }
+
+    /// # Safety
+    /// Follows the contract in the generated CBOR header: `req` is NULL or valid for `len` bytes for the duration of the call.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn shapes_swap_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            LIBRARY.call_async(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_context| {
+                let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
+                let mut a: ::core::option::Option<crate::Outer> = ::core::option::Option::None;
+                let mut b: ::core::option::Option<::std::vec::Vec<crate::Inner>> = ::core::option::Option::None;
+                ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
+                    "a" => {
+                        a = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "a")?);
+                        ::core::result::Result::Ok(true)
+                    }
+                    "b" => {
+                        b = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "b")?);
+                        ::core::result::Result::Ok(true)
+                    }
+                    _ => ::core::result::Result::Ok(false),
+                })?;
+                let a = ::ffi_core::cbor::required(a, "a")?;
+                let b = ::ffi_core::cbor::required(b, "b")?;
+                Ok(async move {
+                    let __ffi_state = __ffi_context.state().await?;
+                    ::ffi_core::cbor::glue::encode_result(crate::swap(__ffi_state, a, b).await)
+                })
+            })
+        }
+    }
+
+    /// # Safety
+    /// Follows the contract in the generated CBOR header: `req` is NULL or valid for `len` bytes for the duration of the call.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn shapes_bytes_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state| {
+                let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
+                let mut data: ::core::option::Option<::std::vec::Vec<u8>> = ::core::option::Option::None;
+                let mut range: ::core::option::Option<u32> = ::core::option::Option::None;
+                let mut chan: ::core::option::Option<bool> = ::core::option::Option::None;
+                ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
+                    "data" => {
+                        data = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "data")?);
+                        ::core::result::Result::Ok(true)
+                    }
+                    "range" => {
+                        range = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "range")?);
+                        ::core::result::Result::Ok(true)
+                    }
+                    "chan" => {
+                        chan = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "chan")?);
+                        ::core::result::Result::Ok(true)
+                    }
+                    _ => ::core::result::Result::Ok(false),
+                })?;
+                let data = ::ffi_core::cbor::required(data, "data")?;
+                let range = ::ffi_core::cbor::required(range, "range")?;
+                let chan = ::ffi_core::cbor::required(chan, "chan")?;
+                ::ffi_core::cbor::glue::encode_result(crate::bytes(__ffi_state, data, range, chan))
+            })
+        }
+    }
+
+    /// # Safety
+    /// Follows the contract in the generated CBOR header: `req` is NULL or valid for `len` bytes for the duration of the call.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn shapes_maybe_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state| {
+                let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
+                ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |_, _| ::core::result::Result::Ok(false))?;
+                ::ffi_core::cbor::glue::encode_result(crate::maybe(__ffi_state))
+            })
+        }
+    }
+
+    /// # Safety
+    /// `method` is NULL or valid for `method_len` bytes; `req` as for the other CBOR functions.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn shapes_call_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_method: *const ::ffi_core::__private::c_char, __ffi_method_len: usize, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            match ::ffi_core::cbor::glue::method_name(__ffi_method, __ffi_method_len) {
+                b"swap" => shapes_swap_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                b"bytes" => shapes_bytes_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                b"maybe" => shapes_maybe_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                __ffi_other => ::ffi_core::cbor::glue::unknown_method(__ffi_cb, __ffi_ud, __ffi_other),
+            }
+        }
+    }
 }

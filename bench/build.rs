@@ -1,0 +1,3 @@
+fn main() {
+    ffi_build::Builder::new().export_dir("bindings").generate();
+}

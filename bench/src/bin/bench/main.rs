@@ -1,0 +1,199 @@
+//! The benchmark driver: `cargo run --release -p bench [-- --quick]`.
+//!
+//! Builds what it needs in release mode, runs the Go program, the C
+//! driver and the in-process CBOR and IPC benchmarks, prints one table
+//! (each figure next to its baseline from the same run, the ratio, the
+//! target and PASS/MISS) and writes it to `BENCHMARKS.md` with a
+//! description of the machine.
+
+mod codec;
+mod ipc;
+mod prepare;
+mod rows;
+mod table;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+/// Every measured figure, by result id then field; and, per group (`go`,
+/// `c`, `cbor`, `ipc`), why it was not measured.
+#[derive(Default)]
+pub struct Results {
+    values: HashMap<String, HashMap<String, f64>>,
+    pub missing: HashMap<String, String>,
+    pub notes: Vec<String>,
+}
+
+impl Results {
+    pub fn get(&self, id: &str) -> Option<&HashMap<String, f64>> {
+        self.values.get(id)
+    }
+
+    pub fn put(&mut self, id: &str, fields: &[(&str, f64)]) {
+        let m = self.values.entry(id.to_string()).or_default();
+        for (k, v) in fields {
+            m.insert(k.to_string(), *v);
+        }
+        eprintln!(
+            "  {id}: {}",
+            fields
+                .iter()
+                .map(|(k, v)| format!("{k}={v:.1}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+
+    /// Reads the JSON lines a Go or C benchmark program printed.
+    fn parse_lines(&mut self, out: &str) {
+        for line in out.lines().filter(|l| l.starts_with('{')) {
+            let Ok(serde_json::Value::Object(obj)) =
+                serde_json::from_str::<serde_json::Value>(line)
+            else {
+                continue;
+            };
+            let Some(id) = obj.get("id").and_then(|v| v.as_str()) else {
+                continue;
+            };
+            if let Some(path) = obj.get("path").and_then(|v| v.as_str()) {
+                self.notes.push(format!(
+                    "{id}: `{path}` (checked to be under target/release)"
+                ));
+                continue;
+            }
+            let fields: Vec<(&str, f64)> = obj
+                .iter()
+                .filter_map(|(k, v)| Some((k.as_str(), v.as_f64()?)))
+                .collect();
+            self.put(id, &fields);
+        }
+    }
+}
+
+/// Runs a benchmark program; its JSON lines go into `results`, and a
+/// failure marks the group as not measured.
+fn run_program(results: &mut Results, group: &str, cmd: &mut Command) {
+    eprintln!("== {group}: {cmd:?}");
+    match cmd.stderr(Stdio::inherit()).output() {
+        Ok(out) if out.status.success() => {
+            results.parse_lines(&String::from_utf8_lossy(&out.stdout))
+        }
+        Ok(out) => {
+            results.parse_lines(&String::from_utf8_lossy(&out.stdout));
+            results
+                .missing
+                .insert(group.into(), format!("program failed: {}", out.status));
+        }
+        Err(e) => {
+            results
+                .missing
+                .insert(group.into(), format!("cannot run: {e}"));
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf();
+    let release = root.join("target/release");
+    let mut results = Results::default();
+
+    let built = match prepare::build_all(&root, &release) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("bench: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let q: &[&str] = if quick { &["-quick"] } else { &[] };
+    match &built.go {
+        Ok(exe) => run_program(
+            &mut results,
+            "go",
+            Command::new(exe)
+                .args(q)
+                .arg("-expect-dir")
+                .arg(&release)
+                .env("LD_LIBRARY_PATH", &release),
+        ),
+        Err(e) => drop(results.missing.insert("go".into(), e.clone())),
+    }
+    match &built.c {
+        Ok(exe) => run_program(
+            &mut results,
+            "c",
+            Command::new(exe)
+                .args(if quick { &["--quick"][..] } else { &[] })
+                .env("LD_LIBRARY_PATH", &release),
+        ),
+        Err(e) => drop(results.missing.insert("c".into(), e.clone())),
+    }
+    eprintln!("== cbor (in process)");
+    codec::run(&mut results, quick);
+    eprintln!("== ipc (in process, Unix socket)");
+    if let Err(e) = ipc::run(&mut results, quick) {
+        results.missing.insert("ipc".into(), e);
+    }
+
+    let table = table::markdown(&results);
+    println!("{table}");
+    let doc = document(&root, &table, &results, quick);
+    if let Err(e) = std::fs::write(root.join("BENCHMARKS.md"), doc) {
+        eprintln!("bench: cannot write BENCHMARKS.md: {e}");
+        return ExitCode::FAILURE;
+    }
+    eprintln!("bench: wrote {}", root.join("BENCHMARKS.md").display());
+    ExitCode::SUCCESS
+}
+
+fn shell(cmd: &str, args: &[&str]) -> String {
+    Command::new(cmd)
+        .args(args)
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into());
+    [
+        ("date", shell("date", &["-u", "+%Y-%m-%d %H:%M UTC"])),
+        ("nproc", shell("nproc", &[])),
+        ("CPU", cpu),
+        ("kernel", shell("uname", &["-sr"])),
+        ("rustc", shell("rustc", &["--version"])),
+        ("go", shell("go", &["version"])),
+        ("load average at the end", shell("cat", &["/proc/loadavg"])),
+    ]
+    .iter()
+    .map(|(k, v)| format!("- {k}: {v}\n"))
+    .collect()
+}
+
+fn document(root: &Path, table: &str, r: &Results, quick: bool) -> String {
+    let template = include_str!("../../../README.md");
+    let notes: String = r.notes.iter().map(|n| format!("- {n}\n")).collect();
+    let run = if quick {
+        "`--quick` (smoke run: fewer iterations, numbers are rough)"
+    } else {
+        "full"
+    };
+    let _ = root;
+    format!(
+        "# Benchmarks\n\n<!-- Written by `cargo run --release -p bench`; edit bench/README.md instead. -->\n\n## Last run ({run})\n\n{}{notes}{table}\n{template}",
+        machine()
+    )
+}

@@ -1,0 +1,61 @@
+//! What the generated `<lib>_<name>_cbor` functions call: reading the
+//! request map of parameters, encoding the answer, and rejecting a call the
+//! dispatcher cannot route. The calls themselves go through the same
+//! `Library` methods as the native ABI, so the callback rule, handle checks
+//! and panics behave identically.
+
+use super::{CborType, DecodeError, Decoder, to_vec};
+use crate::abi::{FfiCallback, RET_ERR, RET_MISSING_CALLBACK};
+use std::ffi::{c_char, c_int, c_void};
+
+/// The request bytes of a call.
+///
+/// # Safety
+/// `ptr` must be NULL or valid for `len` bytes for the chosen lifetime.
+pub unsafe fn request<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], String> {
+    // SAFETY: forwarded from the caller.
+    unsafe { crate::raw_slice(ptr, len) }.map_err(|e| format!("invalid request: {e}"))
+}
+
+/// Reads a request: a map from parameter wire name to value, calling
+/// `param` for each key (see [`Decoder::map_entries`]). A method without
+/// parameters also accepts an empty request or `null`.
+pub fn decode_request(
+    bytes: &[u8],
+    param: impl FnMut(&mut Decoder<'_>, &str) -> Result<bool, DecodeError>,
+) -> Result<(), DecodeError> {
+    let mut d = Decoder::new(bytes);
+    if d.at_end() || d.null() {
+        return d.finish();
+    }
+    d.map_entries(param)?;
+    d.finish()
+}
+
+/// The `RET_OK` answer: the CBOR encoding of the result.
+pub fn encode_result<T: CborType>(result: Result<T, String>) -> Result<Vec<u8>, String> {
+    result.map(|v| to_vec(&v))
+}
+
+/// The method name passed to `<lib>_call_cbor`.
+///
+/// # Safety
+/// `ptr` must be NULL or valid for `len` bytes.
+pub unsafe fn method_name<'a>(ptr: *const c_char, len: usize) -> &'a [u8] {
+    // SAFETY: forwarded from the caller.
+    unsafe { crate::raw_slice(ptr.cast::<u8>(), len) }.unwrap_or(&[])
+}
+
+/// Answers a call to a method the library does not have.
+///
+/// # Safety
+/// `cb` and `ud` follow the C ABI's callback contract.
+pub unsafe fn unknown_method(cb: FfiCallback, ud: *mut c_void, name: &[u8]) -> c_int {
+    let Some(cb) = cb else {
+        return RET_MISSING_CALLBACK;
+    };
+    let msg = format!("unknown method '{}'", String::from_utf8_lossy(name));
+    // SAFETY: the callback contract of the C ABI.
+    unsafe { cb(RET_ERR, msg.as_ptr().cast(), msg.len(), ud) };
+    RET_ERR
+}

@@ -1,0 +1,75 @@
+//! Reading and writing frames. Buffers grow with the bytes that actually
+//! arrive, so a header that lies about its length costs nothing.
+
+use std::io::{self, Read, Write};
+
+/// One request, or why there is none.
+pub(crate) enum Incoming {
+    Request {
+        method: String,
+        payload: Vec<u8>,
+    },
+    /// The peer closed the connection between frames.
+    Closed,
+    /// The peer closed the connection inside a frame.
+    Truncated,
+    /// The declared size is over the limit (`method_len + payload_len`).
+    TooLarge(u64),
+    /// The method name is not UTF-8; the payload was consumed.
+    BadMethod,
+}
+
+/// Reads up to `len` bytes; `None` when the stream ends first.
+fn read_exactly(r: &mut impl Read, len: u64) -> io::Result<Option<Vec<u8>>> {
+    let mut buf = Vec::new();
+    r.take(len).read_to_end(&mut buf)?;
+    Ok((buf.len() as u64 == len).then_some(buf))
+}
+
+fn read_u32(r: &mut impl Read) -> io::Result<Option<u32>> {
+    Ok(read_exactly(r, 4)?.map(|b| u32::from_be_bytes(b.try_into().expect("4 bytes"))))
+}
+
+pub(crate) fn read_request(r: &mut impl Read, max_frame: u64) -> io::Result<Incoming> {
+    let mut first = [0u8; 1];
+    loop {
+        match r.read(&mut first) {
+            Ok(0) => return Ok(Incoming::Closed),
+            Ok(_) => break,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    let Some(rest) = read_exactly(r, 3)? else {
+        return Ok(Incoming::Truncated);
+    };
+    let method_len = u64::from(u32::from_be_bytes([first[0], rest[0], rest[1], rest[2]]));
+    if method_len > max_frame {
+        return Ok(Incoming::TooLarge(method_len));
+    }
+    let Some(method) = read_exactly(r, method_len)? else {
+        return Ok(Incoming::Truncated);
+    };
+    let Some(payload_len) = read_u32(r)? else {
+        return Ok(Incoming::Truncated);
+    };
+    let size = method_len + u64::from(payload_len);
+    if size > max_frame {
+        return Ok(Incoming::TooLarge(size));
+    }
+    let Some(payload) = read_exactly(r, u64::from(payload_len))? else {
+        return Ok(Incoming::Truncated);
+    };
+    Ok(match String::from_utf8(method) {
+        Ok(method) => Incoming::Request { method, payload },
+        Err(_) => Incoming::BadMethod,
+    })
+}
+
+pub(crate) fn write_response(w: &mut impl Write, ret: i32, body: &[u8]) -> io::Result<()> {
+    let mut frame = Vec::with_capacity(8 + body.len());
+    frame.extend_from_slice(&ret.to_be_bytes());
+    frame.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    frame.extend_from_slice(body);
+    w.write_all(&frame)
+}

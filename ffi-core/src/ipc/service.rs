@@ -1,0 +1,125 @@
+//! One context of a library, driven through its CBOR ABI from safe Rust.
+
+use crate::abi::{FfiCallback, RET_ERR, RET_OK};
+use std::ffi::{c_char, c_int, c_void};
+use std::sync::mpsc;
+
+/// The extern "C" functions of a library's CBOR ABI (see `<lib>_cbor.h`).
+/// Build it with [`crate::cbor_abi!`].
+#[derive(Clone, Copy)]
+pub struct CborAbi {
+    /// `<lib>_create_cbor`.
+    pub create: unsafe extern "C" fn(FfiCallback, *mut c_void, *const u8, usize) -> *mut c_void,
+    /// `<lib>_call_cbor`.
+    pub call: unsafe extern "C" fn(
+        *mut c_void,
+        *const c_char,
+        usize,
+        FfiCallback,
+        *mut c_void,
+        *const u8,
+        usize,
+    ) -> c_int,
+    /// `<lib>_destroy`.
+    pub destroy: unsafe extern "C" fn(*mut c_void) -> c_int,
+}
+
+type Done = Box<dyn FnOnce(c_int, Vec<u8>) + Send>;
+
+/// A live context. Calls may come from any thread; dropping it destroys
+/// the context (pending calls are answered with an error first).
+pub struct Service {
+    abi: CborAbi,
+    ctx: *mut c_void,
+}
+
+// SAFETY: `ctx` is an opaque handle that the library validates on every
+// call; the C ABI may be called from any thread.
+unsafe impl Send for Service {}
+// SAFETY: as above; `Service` has no interior state of its own.
+unsafe impl Sync for Service {}
+
+/// The C callback behind [`Service::call_with`]: `ud` is a leaked `Done`.
+unsafe extern "C" fn answer(ret: c_int, msg: *const c_char, len: usize, ud: *mut c_void) {
+    // SAFETY: `ud` came from `Box::into_raw` and the library calls each
+    // callback exactly once.
+    let done = unsafe { Box::from_raw(ud.cast::<Done>()) };
+    // SAFETY: `msg` is valid for `len` bytes during the callback.
+    let body = unsafe { crate::raw_slice(msg.cast::<u8>(), len) }
+        .map(<[u8]>::to_vec)
+        .unwrap_or_default();
+    done(ret, body);
+}
+
+fn leak(done: impl FnOnce(c_int, Vec<u8>) + Send + 'static) -> *mut c_void {
+    let done: Done = Box::new(done);
+    Box::into_raw(Box::new(done)).cast()
+}
+
+impl Service {
+    /// Creates a context with `<lib>_create_cbor`, `request` being the
+    /// constructor's CBOR request map; waits for the constructor.
+    pub fn create(abi: CborAbi, request: &[u8]) -> Result<Service, String> {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let ud = leak(move |ret, body| {
+            let _ = tx.send((ret, body));
+        });
+        // SAFETY: `answer` and `ud` follow the callback contract; `request`
+        // outlives the call.
+        let ctx = unsafe { (abi.create)(Some(answer), ud, request.as_ptr(), request.len()) };
+        let (ret, body) = rx
+            .recv()
+            .map_err(|_| "the constructor never answered".to_string())?;
+        let service = Service { abi, ctx };
+        if ret == RET_OK && !ctx.is_null() {
+            Ok(service)
+        } else {
+            // Dropping `service` destroys whatever half-made context exists.
+            Err(String::from_utf8_lossy(&body).into_owned())
+        }
+    }
+
+    /// Calls `method` (the Rust name) with a CBOR request; `done` gets the
+    /// return code and the answer (CBOR on `RET_OK`, text on `RET_ERR`),
+    /// possibly on another thread, possibly before this returns.
+    pub fn call_with(
+        &self,
+        method: &str,
+        request: &[u8],
+        done: impl FnOnce(c_int, Vec<u8>) + Send + 'static,
+    ) {
+        let ud = leak(done);
+        // SAFETY: all pointers are valid for the call; the callback
+        // contract guarantees `answer` runs exactly once.
+        unsafe {
+            (self.abi.call)(
+                self.ctx,
+                method.as_ptr().cast(),
+                method.len(),
+                Some(answer),
+                ud,
+                request.as_ptr(),
+                request.len(),
+            );
+        }
+    }
+
+    /// [`Service::call_with`], waiting for the answer.
+    pub fn call(&self, method: &str, request: &[u8]) -> (c_int, Vec<u8>) {
+        let (tx, rx) = mpsc::sync_channel(1);
+        self.call_with(method, request, move |ret, body| {
+            let _ = tx.send((ret, body));
+        });
+        rx.recv()
+            .unwrap_or((RET_ERR, b"the call was never answered".to_vec()))
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        if !self.ctx.is_null() {
+            // SAFETY: the handle came from `create`; a stale one is harmless.
+            unsafe { (self.abi.destroy)(self.ctx) };
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! A minimal client of the IPC framing for the tests: requests
+//! `[u32 method_len][method][u32 payload_len][payload]`, responses
+//! `[i32 ret][u32 len][body]`, all big-endian.
+
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
+use std::os::unix::net::UnixStream;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+/// A connection to an IPC server, over either socket family.
+pub struct IpcClient {
+    stream: Box<dyn Stream>,
+}
+
+pub trait Stream: Read + Write + Send {
+    fn clone_box(&self) -> io::Result<Box<dyn Stream>>;
+}
+
+impl Stream for UnixStream {
+    fn clone_box(&self) -> io::Result<Box<dyn Stream>> {
+        Ok(Box::new(self.try_clone()?))
+    }
+}
+
+impl Stream for TcpStream {
+    fn clone_box(&self) -> io::Result<Box<dyn Stream>> {
+        Ok(Box::new(self.try_clone()?))
+    }
+}
+
+/// A request frame.
+pub fn frame(method: &str, payload: &[u8]) -> Vec<u8> {
+    let mut f = Vec::new();
+    f.extend_from_slice(&(method.len() as u32).to_be_bytes());
+    f.extend_from_slice(method.as_bytes());
+    f.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+    f.extend_from_slice(payload);
+    f
+}
+
+/// A fresh Unix socket path under the temp dir (short enough for
+/// `sun_path`).
+pub fn temp_socket(tag: &str) -> PathBuf {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("rsffi-{tag}-{}-{n}.sock", std::process::id()))
+}
+
+impl IpcClient {
+    /// Connects to `unix:<path>` or `host:port` (what `Server::local_addr`
+    /// prints). Reads time out after 30 s so a broken server fails the test.
+    pub fn connect(addr: &str) -> io::Result<IpcClient> {
+        let stream: Box<dyn Stream> = match addr.strip_prefix("unix:") {
+            Some(path) => {
+                let s = UnixStream::connect(path)?;
+                s.set_read_timeout(Some(Duration::from_secs(30)))?;
+                Box::new(s)
+            }
+            None => {
+                let s = TcpStream::connect(addr)?;
+                s.set_read_timeout(Some(Duration::from_secs(30)))?;
+                Box::new(s)
+            }
+        };
+        Ok(IpcClient { stream })
+    }
+
+    /// A second handle on the same connection (e.g. a writer thread).
+    pub fn try_clone(&self) -> io::Result<IpcClient> {
+        Ok(IpcClient {
+            stream: self.stream.clone_box()?,
+        })
+    }
+
+    pub fn send(&mut self, method: &str, payload: &[u8]) -> io::Result<()> {
+        self.stream.write_all(&frame(method, payload))
+    }
+
+    pub fn send_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.stream.write_all(bytes)
+    }
+
+    /// The next response; `UnexpectedEof` when the server closed.
+    pub fn recv(&mut self) -> io::Result<(i32, Vec<u8>)> {
+        let mut head = [0u8; 8];
+        self.stream.read_exact(&mut head)?;
+        let ret = i32::from_be_bytes(head[..4].try_into().unwrap());
+        let len = u32::from_be_bytes(head[4..].try_into().unwrap());
+        let mut body = vec![0; len as usize];
+        self.stream.read_exact(&mut body)?;
+        Ok((ret, body))
+    }
+
+    pub fn call(&mut self, method: &str, payload: &[u8]) -> io::Result<(i32, Vec<u8>)> {
+        self.send(method, payload)?;
+        self.recv()
+    }
+
+    /// Whether the server has closed the connection (reads end of input).
+    pub fn is_closed(&mut self) -> bool {
+        let mut b = [0u8; 1];
+        matches!(self.stream.read(&mut b), Ok(0) | Err(_))
+    }
+}
