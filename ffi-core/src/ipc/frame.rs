@@ -4,7 +4,8 @@
 use std::io::{self, Read, Write};
 
 /// One request, or why there is none.
-pub(crate) enum Incoming {
+#[derive(Debug, PartialEq, Eq)]
+pub enum Incoming {
     Request {
         method: String,
         payload: Vec<u8>,
@@ -30,7 +31,8 @@ fn read_u32(r: &mut impl Read) -> io::Result<Option<u32>> {
     Ok(read_exactly(r, 4)?.map(|b| u32::from_be_bytes(b.try_into().expect("4 bytes"))))
 }
 
-pub(crate) fn read_request(r: &mut impl Read, max_frame: u64) -> io::Result<Incoming> {
+/// Reads one request frame (public for the fuzz tests).
+pub fn read_request(r: &mut impl Read, max_frame: u64) -> io::Result<Incoming> {
     let mut first = [0u8; 1];
     loop {
         match r.read(&mut first) {
@@ -66,7 +68,7 @@ pub(crate) fn read_request(r: &mut impl Read, max_frame: u64) -> io::Result<Inco
     })
 }
 
-pub(crate) fn write_response(w: &mut impl Write, ret: i32, body: &[u8]) -> io::Result<()> {
+pub fn write_response(w: &mut impl Write, ret: i32, body: &[u8]) -> io::Result<()> {
     let mut frame = Vec::with_capacity(8 + body.len());
     frame.extend_from_slice(&ret.to_be_bytes());
     frame.extend_from_slice(&(body.len() as u32).to_be_bytes());

@@ -29,7 +29,8 @@
 //! ```
 
 mod connection;
-mod frame;
+#[doc(hidden)]
+pub mod frame;
 mod server;
 mod service;
 mod signal;
