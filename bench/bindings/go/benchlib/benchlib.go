@@ -12,6 +12,7 @@ package benchlib
 /*
 #cgo LDFLAGS: -L${SRCDIR}/../../../../target/debug -Wl,-rpath,${SRCDIR}/../../../../target/debug -L${SRCDIR}/../../../../target/release -Wl,-rpath,${SRCDIR}/../../../../target/release -lbenchlib
 #include <stdlib.h>
+#include <string.h>
 #include "benchlib.h"
 
 // C holds integers, never Go pointers: context handles and user data
@@ -58,12 +59,43 @@ static inline int benchlibgo_remove_event_listener(uintptr_t h, uint64_t id) {
 	return benchlib_remove_event_listener((void *)h, id);
 }
 
+// The answer of a sync method whose result is text, bytes, a number or
+// nothing: the callback copies it while msg is valid, and the shell
+// returns it by value, so the call needs no Go callback and no handle.
+typedef struct benchlibgo_capture {
+	int ret;
+	size_t len;
+	char *heap; // malloc'd copy when the answer does not fit in buf
+	char buf[64];
+} benchlibgo_capture;
+
+static void benchlibgo_capture_cb(int ret, const char *msg, size_t len, void *ud) {
+	benchlibgo_capture *c = (benchlibgo_capture *)ud;
+	c->ret = ret;
+	c->len = len;
+	if (len <= sizeof c->buf) {
+		if (len > 0) {
+			memcpy(c->buf, msg, len);
+		}
+	} else if ((c->heap = (char *)malloc(len)) != NULL) {
+		memcpy(c->heap, msg, len);
+	} else {
+		c->ret = -1;
+		c->len = 0;
+	}
+}
+
 static inline uintptr_t benchlibgo_create(uintptr_t ud) {
 	return (uintptr_t)benchlib_create(benchlibgo_callback, (void *)ud);
 }
 
-static inline int benchlibgo_call_version(uintptr_t h, uintptr_t ud) {
-	return benchlib_version((void *)h, benchlibgo_callback, (void *)ud);
+static inline benchlibgo_capture benchlibgo_sync_version(uintptr_t h) {
+	benchlibgo_capture c;
+	c.ret = -1;
+	c.len = 0;
+	c.heap = NULL;
+	benchlib_version((void *)h, benchlibgo_capture_cb, &c);
+	return c;
 }
 
 static inline int benchlibgo_call_ping(uintptr_t h, uintptr_t ud, uint64_t a0) {
@@ -82,6 +114,8 @@ import "C"
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"runtime"
 	"sync"
 	"unsafe"
@@ -217,6 +251,52 @@ func (t *Bench) listen(name string, deliver eventListener) (stop func()) {
 	}
 }
 
+// errNoAnswer reports a sync answer that could not be kept (out of memory).
+var errNoAnswer = errors.New("benchlib: the library's answer could not be copied")
+
+// captureErr turns a captured answer that is not RET_OK into its error.
+func captureErr(c *C.benchlibgo_capture) error {
+	switch c.ret {
+	case C.RET_OK:
+		return nil
+	case C.RET_ERR:
+		return errors.New(captureString(c))
+	default:
+		return errNoAnswer
+	}
+}
+
+// captureString copies a captured answer into a Go string.
+func captureString(c *C.benchlibgo_capture) string {
+	if c.heap != nil {
+		s := string(unsafe.Slice((*byte)(unsafe.Pointer(c.heap)), int(c.len)))
+		C.free(unsafe.Pointer(c.heap))
+		c.heap = nil
+		return s
+	}
+	return string(unsafe.Slice((*byte)(unsafe.Pointer(&c.buf[0])), int(c.len)))
+}
+
+// captureBytes copies a captured answer into a non-nil byte slice.
+func captureBytes(c *C.benchlibgo_capture) []byte {
+	if c.heap != nil {
+		b := append([]byte{}, unsafe.Slice((*byte)(unsafe.Pointer(c.heap)), int(c.len))...)
+		C.free(unsafe.Pointer(c.heap))
+		c.heap = nil
+		return b
+	}
+	return append([]byte{}, unsafe.Slice((*byte)(unsafe.Pointer(&c.buf[0])), int(c.len))...)
+}
+
+// captureValue points at a captured answer holding one C value of size.
+func captureValue(c *C.benchlibgo_capture, size uintptr) (unsafe.Pointer, error) {
+	if c.heap != nil || uintptr(c.len) != size {
+		captureString(c) // frees
+		return nil, fmt.Errorf("malformed message: %d bytes, expected %d", c.len, size)
+	}
+	return unsafe.Pointer(&c.buf[0]), nil
+}
+
 // Sync constructor: no worker hop to create a context.
 //
 // Release it with Close. When the constructor fails, the context is
@@ -246,12 +326,17 @@ func (t *Bench) Version() (string, error) {
 	return t.VersionContext(context.Background())
 }
 
-// VersionContext is Version with a context: when ctx ends first, the call is
-// dropped and ctx.Err() returned.
+// VersionContext is Version with a context, checked before the call (the call
+// runs on the calling thread and cannot be interrupted).
 func (t *Bench) VersionContext(ctx context.Context) (string, error) {
-	return invoke(ctx, liftString, func(p *runtime.Pinner, ud C.uintptr_t) {
-		C.benchlibgo_call_version(t.ctx, ud)
-	}, t.cancelCall)
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	c := C.benchlibgo_sync_version(t.ctx)
+	if err := captureErr(&c); err != nil {
+		return "", err
+	}
+	return captureString(&c), nil
 }
 
 // Async round trip: the smallest possible job for the worker.

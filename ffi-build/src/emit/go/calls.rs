@@ -5,7 +5,7 @@ use super::names::{GoNames, method_names};
 use super::types::{
     doc_comment, go_type, lift_expr, lower_expr, message_go_type, message_lifter, message_lowerer,
 };
-use crate::ir::{Event, Function, HostFn, Library, Message, Param};
+use crate::ir::{Event, Function, HostFn, Library, Message, Param, TypeRef};
 use std::fmt::Write;
 
 /// The preamble shells that pass the Go callback and cast the integers C
@@ -22,6 +22,18 @@ pub(crate) fn shells(out: &mut String, lib: &Library, n: &GoNames) {
         c_args(&ctor.params),
     );
     for m in &lib.methods {
+        if captured(m) {
+            let capture = n.shell("capture");
+            let _ = write!(
+                out,
+                "\nstatic inline {capture} {}(uintptr_t h{}) {{\n\t{capture} c;\n\tc.ret = -1;\n\tc.len = 0;\n\tc.heap = NULL;\n\t{}((void *)h, {capture}_cb, &c{});\n\treturn c;\n}}\n",
+                n.shell(&format!("sync_{}", m.name)),
+                c_params(&m.params, n),
+                n.c.function(&m.name),
+                c_args(&m.params),
+            );
+            continue;
+        }
         let _ = write!(
             out,
             "\nstatic inline int {}(uintptr_t h, uintptr_t ud{}) {{\n\treturn {}((void *)h, {cb}, (void *)ud{});\n}}\n",
@@ -31,6 +43,65 @@ pub(crate) fn shells(out: &mut String, lib: &Library, n: &GoNames) {
             c_args(&m.params),
         );
     }
+}
+
+/// Sync methods whose result is text, bytes, a number, an enum or nothing
+/// take the capture lane: the answer is copied by a C callback and
+/// returned by value, with no call back into Go.
+fn captured(m: &Function) -> bool {
+    !m.is_async
+        && matches!(
+            Message::of_type(m.ret.as_ref()),
+            Message::Empty
+                | Message::Str
+                | Message::Bytes
+                | Message::Value(TypeRef::Primitive(_) | TypeRef::Enum(_))
+        )
+}
+
+/// The zero value of a captured result type, as Go spells it.
+fn zero_value(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::String => "\"\"",
+        TypeRef::Bytes => "nil",
+        TypeRef::Primitive(crate::ir::Primitive::Bool) => "false",
+        _ => "0",
+    }
+}
+
+/// The body of a capture-lane method (see [`captured`]).
+fn captured_body(m: &Function, names: &[String], n: &GoNames) -> String {
+    let zero = m.ret.as_ref().map(zero_value);
+    let fail = zero.map_or("return err".to_string(), |z| format!("return {z}, err"));
+    let mut body = format!("\tif err := ctx.Err(); err != nil {{\n\t\t{fail}\n\t}}\n");
+    let args = lowered_args(names, &m.params, n);
+    let pinned = m.params.iter().any(|p| !matches!(p.ty, TypeRef::Primitive(_) | TypeRef::Enum(_)));
+    if pinned {
+        body.push_str("\tvar pinner runtime.Pinner\n\tp := &pinner\n");
+    }
+    let _ = writeln!(body, "\tc := C.{}(t.ctx{args})", n.shell(&format!("sync_{}", m.name)));
+    if pinned {
+        body.push_str("\tpinner.Unpin() // the library copied the arguments\n");
+    }
+    match &m.ret {
+        None => body.push_str("\treturn captureErr(&c)\n"),
+        Some(ty) => {
+            let _ = write!(body, "\tif err := captureErr(&c); err != nil {{\n\t\t{fail}\n\t}}\n");
+            match ty {
+                TypeRef::String => body.push_str("\treturn captureString(&c), nil\n"),
+                TypeRef::Bytes => body.push_str("\treturn captureBytes(&c), nil\n"),
+                _ => {
+                    let ctype = n.c_type(ty);
+                    let _ = write!(
+                        body,
+                        "\tv, err := captureValue(&c, unsafe.Sizeof({ctype}(0)))\n\tif err != nil {{\n\t\t{fail}\n\t}}\n\treturn {}, nil\n",
+                        lift_expr(ty, &format!("*(*{ctype})(v)"), n)
+                    );
+                }
+            }
+        }
+    }
+    body
 }
 
 /// `, my_timer_EchoRequest a0, ...`: positional, so no Rust name can
@@ -136,6 +207,24 @@ fn method(out: &mut String, state: &str, m: &Function, plain: &str, with_ctx: &s
         &m.docs,
         &format!("{plain} calls the Rust function {}.", m.name),
     );
+    if captured(m) {
+        let _ = write!(
+            out,
+            "func (t *{state}) {plain}({params}) {results} {{
+\t{ret_plain}t.{with_ctx}(context.Background(){sep}{})
+}}
+
+// {with_ctx} is {plain} with a context, checked before the call (the call
+// runs on the calling thread and cannot be interrupted).
+func (t *{state}) {with_ctx}(ctx context.Context{sep}{params}) {results} {{
+{}}}
+
+",
+            names.join(", "),
+            captured_body(m, &names, n),
+        );
+        return;
+    }
     let _ = write!(
         out,
         "func (t *{state}) {plain}({params}) {results} {{

@@ -86,6 +86,8 @@ import \"C\"
 
 import (
 \t\"context\"
+\t\"errors\"
+\t\"fmt\"
 \t\"runtime\"
 \t\"sync\"
 \t\"unsafe\"

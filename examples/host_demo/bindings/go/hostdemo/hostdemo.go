@@ -12,6 +12,7 @@ package hostdemo
 /*
 #cgo LDFLAGS: -L${SRCDIR}/../../../../../target/debug -Wl,-rpath,${SRCDIR}/../../../../../target/debug -L${SRCDIR}/../../../../../target/release -Wl,-rpath,${SRCDIR}/../../../../../target/release -lhost_demo
 #include <stdlib.h>
+#include <string.h>
 #include "host_demo.h"
 
 // C holds integers, never Go pointers: context handles and user data
@@ -58,6 +59,32 @@ static inline int hostdemogo_remove_event_listener(uintptr_t h, uint64_t id) {
 	return host_demo_remove_event_listener((void *)h, id);
 }
 
+// The answer of a sync method whose result is text, bytes, a number or
+// nothing: the callback copies it while msg is valid, and the shell
+// returns it by value, so the call needs no Go callback and no handle.
+typedef struct hostdemogo_capture {
+	int ret;
+	size_t len;
+	char *heap; // malloc'd copy when the answer does not fit in buf
+	char buf[64];
+} hostdemogo_capture;
+
+static void hostdemogo_capture_cb(int ret, const char *msg, size_t len, void *ud) {
+	hostdemogo_capture *c = (hostdemogo_capture *)ud;
+	c->ret = ret;
+	c->len = len;
+	if (len <= sizeof c->buf) {
+		if (len > 0) {
+			memcpy(c->buf, msg, len);
+		}
+	} else if ((c->heap = (char *)malloc(len)) != NULL) {
+		memcpy(c->heap, msg, len);
+	} else {
+		c->ret = -1;
+		c->len = 0;
+	}
+}
+
 static inline uintptr_t hostdemogo_create(uintptr_t ud) {
 	return (uintptr_t)host_demo_create(hostdemogo_callback, (void *)ud);
 }
@@ -70,6 +97,8 @@ import "C"
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"runtime"
 	"sync"
 	"unsafe"
@@ -185,6 +214,52 @@ func (t *Demo) listen(name string, deliver eventListener) (stop func()) {
 			releaseHandle(id)
 		})
 	}
+}
+
+// errNoAnswer reports a sync answer that could not be kept (out of memory).
+var errNoAnswer = errors.New("hostdemo: the library's answer could not be copied")
+
+// captureErr turns a captured answer that is not RET_OK into its error.
+func captureErr(c *C.hostdemogo_capture) error {
+	switch c.ret {
+	case C.RET_OK:
+		return nil
+	case C.RET_ERR:
+		return errors.New(captureString(c))
+	default:
+		return errNoAnswer
+	}
+}
+
+// captureString copies a captured answer into a Go string.
+func captureString(c *C.hostdemogo_capture) string {
+	if c.heap != nil {
+		s := string(unsafe.Slice((*byte)(unsafe.Pointer(c.heap)), int(c.len)))
+		C.free(unsafe.Pointer(c.heap))
+		c.heap = nil
+		return s
+	}
+	return string(unsafe.Slice((*byte)(unsafe.Pointer(&c.buf[0])), int(c.len)))
+}
+
+// captureBytes copies a captured answer into a non-nil byte slice.
+func captureBytes(c *C.hostdemogo_capture) []byte {
+	if c.heap != nil {
+		b := append([]byte{}, unsafe.Slice((*byte)(unsafe.Pointer(c.heap)), int(c.len))...)
+		C.free(unsafe.Pointer(c.heap))
+		c.heap = nil
+		return b
+	}
+	return append([]byte{}, unsafe.Slice((*byte)(unsafe.Pointer(&c.buf[0])), int(c.len))...)
+}
+
+// captureValue points at a captured answer holding one C value of size.
+func captureValue(c *C.hostdemogo_capture, size uintptr) (unsafe.Pointer, error) {
+	if c.heap != nil || uintptr(c.len) != size {
+		captureString(c) // frees
+		return nil, fmt.Errorf("malformed message: %d bytes, expected %d", c.len, size)
+	}
+	return unsafe.Pointer(&c.buf[0]), nil
 }
 
 // NewDemo creates a Demo.

@@ -12,6 +12,7 @@ package mytimer
 /*
 #cgo LDFLAGS: -L${SRCDIR}/../../../../../target/debug -Wl,-rpath,${SRCDIR}/../../../../../target/debug -L${SRCDIR}/../../../../../target/release -Wl,-rpath,${SRCDIR}/../../../../../target/release -lmy_timer
 #include <stdlib.h>
+#include <string.h>
 #include "my_timer.h"
 
 // C holds integers, never Go pointers: context handles and user data
@@ -58,6 +59,32 @@ static inline int mytimergo_remove_event_listener(uintptr_t h, uint64_t id) {
 	return my_timer_remove_event_listener((void *)h, id);
 }
 
+// The answer of a sync method whose result is text, bytes, a number or
+// nothing: the callback copies it while msg is valid, and the shell
+// returns it by value, so the call needs no Go callback and no handle.
+typedef struct mytimergo_capture {
+	int ret;
+	size_t len;
+	char *heap; // malloc'd copy when the answer does not fit in buf
+	char buf[64];
+} mytimergo_capture;
+
+static void mytimergo_capture_cb(int ret, const char *msg, size_t len, void *ud) {
+	mytimergo_capture *c = (mytimergo_capture *)ud;
+	c->ret = ret;
+	c->len = len;
+	if (len <= sizeof c->buf) {
+		if (len > 0) {
+			memcpy(c->buf, msg, len);
+		}
+	} else if ((c->heap = (char *)malloc(len)) != NULL) {
+		memcpy(c->heap, msg, len);
+	} else {
+		c->ret = -1;
+		c->len = 0;
+	}
+}
+
 static inline uintptr_t mytimergo_create(uintptr_t ud, my_timer_TimerConfig a0) {
 	return (uintptr_t)my_timer_create(mytimergo_callback, (void *)ud, a0);
 }
@@ -66,8 +93,13 @@ static inline int mytimergo_call_echo(uintptr_t h, uintptr_t ud, my_timer_EchoRe
 	return my_timer_echo((void *)h, mytimergo_callback, (void *)ud, a0);
 }
 
-static inline int mytimergo_call_version(uintptr_t h, uintptr_t ud) {
-	return my_timer_version((void *)h, mytimergo_callback, (void *)ud);
+static inline mytimergo_capture mytimergo_sync_version(uintptr_t h) {
+	mytimergo_capture c;
+	c.ret = -1;
+	c.len = 0;
+	c.heap = NULL;
+	my_timer_version((void *)h, mytimergo_capture_cb, &c);
+	return c;
 }
 
 static inline int mytimergo_call_complex(uintptr_t h, uintptr_t ud, my_timer_ComplexRequest a0) {
@@ -82,6 +114,8 @@ import "C"
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"runtime"
 	"sync"
 	"unsafe"
@@ -293,6 +327,52 @@ func (t *MyTimer) listen(name string, deliver eventListener) (stop func()) {
 	}
 }
 
+// errNoAnswer reports a sync answer that could not be kept (out of memory).
+var errNoAnswer = errors.New("mytimer: the library's answer could not be copied")
+
+// captureErr turns a captured answer that is not RET_OK into its error.
+func captureErr(c *C.mytimergo_capture) error {
+	switch c.ret {
+	case C.RET_OK:
+		return nil
+	case C.RET_ERR:
+		return errors.New(captureString(c))
+	default:
+		return errNoAnswer
+	}
+}
+
+// captureString copies a captured answer into a Go string.
+func captureString(c *C.mytimergo_capture) string {
+	if c.heap != nil {
+		s := string(unsafe.Slice((*byte)(unsafe.Pointer(c.heap)), int(c.len)))
+		C.free(unsafe.Pointer(c.heap))
+		c.heap = nil
+		return s
+	}
+	return string(unsafe.Slice((*byte)(unsafe.Pointer(&c.buf[0])), int(c.len)))
+}
+
+// captureBytes copies a captured answer into a non-nil byte slice.
+func captureBytes(c *C.mytimergo_capture) []byte {
+	if c.heap != nil {
+		b := append([]byte{}, unsafe.Slice((*byte)(unsafe.Pointer(c.heap)), int(c.len))...)
+		C.free(unsafe.Pointer(c.heap))
+		c.heap = nil
+		return b
+	}
+	return append([]byte{}, unsafe.Slice((*byte)(unsafe.Pointer(&c.buf[0])), int(c.len))...)
+}
+
+// captureValue points at a captured answer holding one C value of size.
+func captureValue(c *C.mytimergo_capture, size uintptr) (unsafe.Pointer, error) {
+	if c.heap != nil || uintptr(c.len) != size {
+		captureString(c) // frees
+		return nil, fmt.Errorf("malformed message: %d bytes, expected %d", c.len, size)
+	}
+	return unsafe.Pointer(&c.buf[0]), nil
+}
+
 // Creates the timer.
 //
 // Release it with Close. When the constructor fails, the context is
@@ -335,12 +415,17 @@ func (t *MyTimer) Version() (string, error) {
 	return t.VersionContext(context.Background())
 }
 
-// VersionContext is Version with a context: when ctx ends first, the call is
-// dropped and ctx.Err() returned.
+// VersionContext is Version with a context, checked before the call (the call
+// runs on the calling thread and cannot be interrupted).
 func (t *MyTimer) VersionContext(ctx context.Context) (string, error) {
-	return invoke(ctx, liftString, func(p *runtime.Pinner, ud C.uintptr_t) {
-		C.mytimergo_call_version(t.ctx, ud)
-	}, t.cancelCall)
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	c := C.mytimergo_sync_version(t.ctx)
+	if err := captureErr(&c); err != nil {
+		return "", err
+	}
+	return captureString(&c), nil
 }
 
 // Summarises a request with nested vectors and options.

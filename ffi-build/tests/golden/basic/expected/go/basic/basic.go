@@ -12,6 +12,7 @@ package basic
 /*
 #cgo LDFLAGS: -lbasic
 #include <stdlib.h>
+#include <string.h>
 #include "basic.h"
 
 // C holds integers, never Go pointers: context handles and user data
@@ -58,6 +59,32 @@ static inline int basicgo_remove_event_listener(uintptr_t h, uint64_t id) {
 	return basic_remove_event_listener((void *)h, id);
 }
 
+// The answer of a sync method whose result is text, bytes, a number or
+// nothing: the callback copies it while msg is valid, and the shell
+// returns it by value, so the call needs no Go callback and no handle.
+typedef struct basicgo_capture {
+	int ret;
+	size_t len;
+	char *heap; // malloc'd copy when the answer does not fit in buf
+	char buf[64];
+} basicgo_capture;
+
+static void basicgo_capture_cb(int ret, const char *msg, size_t len, void *ud) {
+	basicgo_capture *c = (basicgo_capture *)ud;
+	c->ret = ret;
+	c->len = len;
+	if (len <= sizeof c->buf) {
+		if (len > 0) {
+			memcpy(c->buf, msg, len);
+		}
+	} else if ((c->heap = (char *)malloc(len)) != NULL) {
+		memcpy(c->heap, msg, len);
+	} else {
+		c->ret = -1;
+		c->len = 0;
+	}
+}
+
 static inline uintptr_t basicgo_create(uintptr_t ud, int64_t a0) {
 	return (uintptr_t)basic_create(basicgo_callback, (void *)ud, a0);
 }
@@ -66,18 +93,30 @@ static inline int basicgo_call_add(uintptr_t h, uintptr_t ud, int64_t a0, basic_
 	return basic_add((void *)h, basicgo_callback, (void *)ud, a0, a1);
 }
 
-static inline int basicgo_call_name(uintptr_t h, uintptr_t ud) {
-	return basic_name((void *)h, basicgo_callback, (void *)ud);
+static inline basicgo_capture basicgo_sync_name(uintptr_t h) {
+	basicgo_capture c;
+	c.ret = -1;
+	c.len = 0;
+	c.heap = NULL;
+	basic_name((void *)h, basicgo_capture_cb, &c);
+	return c;
 }
 
-static inline int basicgo_call_reset(uintptr_t h, uintptr_t ud) {
-	return basic_reset((void *)h, basicgo_callback, (void *)ud);
+static inline basicgo_capture basicgo_sync_reset(uintptr_t h) {
+	basicgo_capture c;
+	c.ret = -1;
+	c.len = 0;
+	c.heap = NULL;
+	basic_reset((void *)h, basicgo_capture_cb, &c);
+	return c;
 }
 */
 import "C"
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"runtime"
 	"sync"
 	"unsafe"
@@ -222,6 +261,52 @@ func (t *Counter) listen(name string, deliver eventListener) (stop func()) {
 	}
 }
 
+// errNoAnswer reports a sync answer that could not be kept (out of memory).
+var errNoAnswer = errors.New("basic: the library's answer could not be copied")
+
+// captureErr turns a captured answer that is not RET_OK into its error.
+func captureErr(c *C.basicgo_capture) error {
+	switch c.ret {
+	case C.RET_OK:
+		return nil
+	case C.RET_ERR:
+		return errors.New(captureString(c))
+	default:
+		return errNoAnswer
+	}
+}
+
+// captureString copies a captured answer into a Go string.
+func captureString(c *C.basicgo_capture) string {
+	if c.heap != nil {
+		s := string(unsafe.Slice((*byte)(unsafe.Pointer(c.heap)), int(c.len)))
+		C.free(unsafe.Pointer(c.heap))
+		c.heap = nil
+		return s
+	}
+	return string(unsafe.Slice((*byte)(unsafe.Pointer(&c.buf[0])), int(c.len)))
+}
+
+// captureBytes copies a captured answer into a non-nil byte slice.
+func captureBytes(c *C.basicgo_capture) []byte {
+	if c.heap != nil {
+		b := append([]byte{}, unsafe.Slice((*byte)(unsafe.Pointer(c.heap)), int(c.len))...)
+		C.free(unsafe.Pointer(c.heap))
+		c.heap = nil
+		return b
+	}
+	return append([]byte{}, unsafe.Slice((*byte)(unsafe.Pointer(&c.buf[0])), int(c.len))...)
+}
+
+// captureValue points at a captured answer holding one C value of size.
+func captureValue(c *C.basicgo_capture, size uintptr) (unsafe.Pointer, error) {
+	if c.heap != nil || uintptr(c.len) != size {
+		captureString(c) // frees
+		return nil, fmt.Errorf("malformed message: %d bytes, expected %d", c.len, size)
+	}
+	return unsafe.Pointer(&c.buf[0]), nil
+}
+
 // NewCounter creates a Counter.
 //
 // Release it with Close. When the constructor fails, the context is
@@ -264,12 +349,17 @@ func (t *Counter) Name() (string, error) {
 	return t.NameContext(context.Background())
 }
 
-// NameContext is Name with a context: when ctx ends first, the call is
-// dropped and ctx.Err() returned.
+// NameContext is Name with a context, checked before the call (the call
+// runs on the calling thread and cannot be interrupted).
 func (t *Counter) NameContext(ctx context.Context) (string, error) {
-	return invoke(ctx, liftString, func(p *runtime.Pinner, ud C.uintptr_t) {
-		C.basicgo_call_name(t.ctx, ud)
-	}, t.cancelCall)
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	c := C.basicgo_sync_name(t.ctx)
+	if err := captureErr(&c); err != nil {
+		return "", err
+	}
+	return captureString(&c), nil
 }
 
 // Reset calls the Rust function reset.
@@ -277,13 +367,14 @@ func (t *Counter) Reset() error {
 	return t.ResetContext(context.Background())
 }
 
-// ResetContext is Reset with a context: when ctx ends first, the call is
-// dropped and ctx.Err() returned.
+// ResetContext is Reset with a context, checked before the call (the call
+// runs on the calling thread and cannot be interrupted).
 func (t *Counter) ResetContext(ctx context.Context) error {
-	_, err := invoke(ctx, liftEmpty, func(p *runtime.Pinner, ud C.uintptr_t) {
-		C.basicgo_call_reset(t.ctx, ud)
-	}, t.cancelCall)
-	return err
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c := C.basicgo_sync_reset(t.ctx)
+	return captureErr(&c)
 }
 
 func liftSum(c *C.basic_Sum) Sum {

@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -103,14 +105,55 @@ func invoke[T any](ctx context.Context, lift liftFunc[T], start func(p *runtime.
 	c := &call[T]{done: make(chan result[T], 1), lift: lift}
 	ud := C.uintptr_t(newHandle(c))
 	var pinner runtime.Pinner
+	inflight.Add(1)
+	defer inflight.Add(-1)
 	start(&pinner, ud)
 	pinner.Unpin() // the library copied the arguments before returning
+	if r, ok := spinWait(c.done); ok {
+		return r.value, r.err
+	}
 	select {
 	case r := <-c.done:
 		return r.value, r.err
 	case <-ctx.Done():
 		cancel(ud)
 		return zero, ctx.Err()
+	}
+}
+
+// inflight counts the calls waiting for an answer.
+var inflight atomic.Int64
+
+// spinLimit is how many waiting calls may spin at once: one per processor,
+// so spinning never keeps the answering thread from running Go code.
+var spinLimit = int64(runtime.NumCPU())
+
+// spinWindow bounds a spin. Parking a goroutine and waking it again costs
+// tens of microseconds on a busy virtual machine, while most answers take
+// a few; a short spin that yields the processor catches them.
+const spinWindow = 20 * time.Microsecond
+
+// spinWait polls done for a little while, yielding the processor between
+// polls, when few calls are waiting. ok is false when it gave up.
+func spinWait[T any](done chan result[T]) (r result[T], ok bool) {
+	if inflight.Load() > spinLimit {
+		return r, false
+	}
+	var start time.Time
+	for i := 0; ; i++ {
+		select {
+		case r = <-done:
+			return r, true
+		default:
+		}
+		if i&15 == 0 {
+			if i == 0 {
+				start = time.Now()
+			} else if time.Since(start) > spinWindow {
+				return r, false
+			}
+		}
+		runtime.Gosched()
 	}
 }
 

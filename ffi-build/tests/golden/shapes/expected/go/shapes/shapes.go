@@ -12,6 +12,7 @@ package shapes
 /*
 #cgo LDFLAGS: -lshapes
 #include <stdlib.h>
+#include <string.h>
 #include "shapes.h"
 
 // C holds integers, never Go pointers: context handles and user data
@@ -58,6 +59,32 @@ static inline int shapesgo_remove_event_listener(uintptr_t h, uint64_t id) {
 	return shapes_remove_event_listener((void *)h, id);
 }
 
+// The answer of a sync method whose result is text, bytes, a number or
+// nothing: the callback copies it while msg is valid, and the shell
+// returns it by value, so the call needs no Go callback and no handle.
+typedef struct shapesgo_capture {
+	int ret;
+	size_t len;
+	char *heap; // malloc'd copy when the answer does not fit in buf
+	char buf[64];
+} shapesgo_capture;
+
+static void shapesgo_capture_cb(int ret, const char *msg, size_t len, void *ud) {
+	shapesgo_capture *c = (shapesgo_capture *)ud;
+	c->ret = ret;
+	c->len = len;
+	if (len <= sizeof c->buf) {
+		if (len > 0) {
+			memcpy(c->buf, msg, len);
+		}
+	} else if ((c->heap = (char *)malloc(len)) != NULL) {
+		memcpy(c->heap, msg, len);
+	} else {
+		c->ret = -1;
+		c->len = 0;
+	}
+}
+
 static inline uintptr_t shapesgo_create(uintptr_t ud, shapes_Outer a0, shapes_Option_Inner a1) {
 	return (uintptr_t)shapes_create(shapesgo_callback, (void *)ud, a0, a1);
 }
@@ -66,8 +93,13 @@ static inline int shapesgo_call_swap(uintptr_t h, uintptr_t ud, shapes_Outer a0,
 	return shapes_swap((void *)h, shapesgo_callback, (void *)ud, a0, a1);
 }
 
-static inline int shapesgo_call_bytes(uintptr_t h, uintptr_t ud, FFIBytes a0, uint32_t a1, bool a2) {
-	return shapes_bytes((void *)h, shapesgo_callback, (void *)ud, a0, a1, a2);
+static inline shapesgo_capture shapesgo_sync_bytes(uintptr_t h, FFIBytes a0, uint32_t a1, bool a2) {
+	shapesgo_capture c;
+	c.ret = -1;
+	c.len = 0;
+	c.heap = NULL;
+	shapes_bytes((void *)h, shapesgo_capture_cb, &c, a0, a1, a2);
+	return c;
 }
 
 static inline int shapesgo_call_maybe(uintptr_t h, uintptr_t ud) {
@@ -78,6 +110,8 @@ import "C"
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"runtime"
 	"sync"
 	"unsafe"
@@ -238,6 +272,52 @@ func (t *Shapes) listen(name string, deliver eventListener) (stop func()) {
 	}
 }
 
+// errNoAnswer reports a sync answer that could not be kept (out of memory).
+var errNoAnswer = errors.New("shapes: the library's answer could not be copied")
+
+// captureErr turns a captured answer that is not RET_OK into its error.
+func captureErr(c *C.shapesgo_capture) error {
+	switch c.ret {
+	case C.RET_OK:
+		return nil
+	case C.RET_ERR:
+		return errors.New(captureString(c))
+	default:
+		return errNoAnswer
+	}
+}
+
+// captureString copies a captured answer into a Go string.
+func captureString(c *C.shapesgo_capture) string {
+	if c.heap != nil {
+		s := string(unsafe.Slice((*byte)(unsafe.Pointer(c.heap)), int(c.len)))
+		C.free(unsafe.Pointer(c.heap))
+		c.heap = nil
+		return s
+	}
+	return string(unsafe.Slice((*byte)(unsafe.Pointer(&c.buf[0])), int(c.len)))
+}
+
+// captureBytes copies a captured answer into a non-nil byte slice.
+func captureBytes(c *C.shapesgo_capture) []byte {
+	if c.heap != nil {
+		b := append([]byte{}, unsafe.Slice((*byte)(unsafe.Pointer(c.heap)), int(c.len))...)
+		C.free(unsafe.Pointer(c.heap))
+		c.heap = nil
+		return b
+	}
+	return append([]byte{}, unsafe.Slice((*byte)(unsafe.Pointer(&c.buf[0])), int(c.len))...)
+}
+
+// captureValue points at a captured answer holding one C value of size.
+func captureValue(c *C.shapesgo_capture, size uintptr) (unsafe.Pointer, error) {
+	if c.heap != nil || uintptr(c.len) != size {
+		captureString(c) // frees
+		return nil, fmt.Errorf("malformed message: %d bytes, expected %d", c.len, size)
+	}
+	return unsafe.Pointer(&c.buf[0]), nil
+}
+
 // NewShapes creates a Shapes.
 //
 // Release it with Close. When the constructor fails, the context is
@@ -280,12 +360,20 @@ func (t *Shapes) Bytes(data []byte, range_ uint32, chan_ bool) ([]byte, error) {
 	return t.BytesContext(context.Background(), data, range_, chan_)
 }
 
-// BytesContext is Bytes with a context: when ctx ends first, the call is
-// dropped and ctx.Err() returned.
+// BytesContext is Bytes with a context, checked before the call (the call
+// runs on the calling thread and cannot be interrupted).
 func (t *Shapes) BytesContext(ctx context.Context, data []byte, range_ uint32, chan_ bool) ([]byte, error) {
-	return invoke(ctx, liftBytes, func(p *runtime.Pinner, ud C.uintptr_t) {
-		C.shapesgo_call_bytes(t.ctx, ud, lowerBytes(p, data), C.uint32_t(range_), C.bool(chan_))
-	}, t.cancelCall)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var pinner runtime.Pinner
+	p := &pinner
+	c := C.shapesgo_sync_bytes(t.ctx, lowerBytes(p, data), C.uint32_t(range_), C.bool(chan_))
+	pinner.Unpin() // the library copied the arguments
+	if err := captureErr(&c); err != nil {
+		return nil, err
+	}
+	return captureBytes(&c), nil
 }
 
 // Maybe calls the Rust function maybe.
