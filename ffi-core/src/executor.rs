@@ -10,7 +10,7 @@ use crate::timer::Timers;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{JoinHandle, Thread, ThreadId};
@@ -171,8 +171,10 @@ impl Executor {
     }
 }
 
+/// Wakes one task by its key. A slot's waker is reused by the slot's next
+/// task once no clone of it is left (the key is updated then).
 struct TaskWaker {
-    key: u64,
+    key: AtomicU64,
     scheduled: AtomicBool,
     shared: Arc<Shared>,
 }
@@ -184,7 +186,7 @@ impl Wake for TaskWaker {
 
     fn wake_by_ref(self: &Arc<Self>) {
         if !self.scheduled.swap(true, Ordering::AcqRel) {
-            let _ = self.shared.push(Msg::Wake(self.key));
+            let _ = self.shared.push(Msg::Wake(self.key.load(Ordering::Acquire)));
         }
     }
 }
@@ -198,6 +200,11 @@ struct Task {
 
 struct Worker {
     shared: Arc<Shared>,
+    /// The message buffer swapped with the queue's, so that steady traffic
+    /// allocates nothing.
+    spare: Vec<Msg>,
+    /// Each slot's waker, kept for its next task.
+    wakers: Vec<Option<Arc<TaskWaker>>>,
     tasks: Vec<Option<Task>>,
     generations: Vec<u32>,
     free: Vec<u32>,
@@ -223,6 +230,8 @@ impl Worker {
     fn new(shared: Arc<Shared>) -> Self {
         Worker {
             shared,
+            spare: Vec::new(),
+            wakers: Vec::new(),
             tasks: Vec::new(),
             generations: Vec::new(),
             free: Vec::new(),
@@ -233,10 +242,11 @@ impl Worker {
     fn run(mut self) {
         Timers::install();
         loop {
-            let (msgs, closing) = self.take_msgs();
-            for msg in msgs {
+            let (mut msgs, closing) = self.take_msgs();
+            for msg in msgs.drain(..) {
                 self.handle(msg);
             }
+            self.spare = msgs;
             if let Some(teardown) = closing {
                 self.teardown(teardown);
                 return;
@@ -250,8 +260,10 @@ impl Worker {
 
     fn take_msgs(&mut self) -> (Vec<Msg>, Option<Option<BoxFuture>>) {
         self.shared.has_msgs.store(false, Ordering::Release);
+        let mut msgs = std::mem::take(&mut self.spare);
         let mut q = self.shared.queue.lock().unwrap_or_else(|e| e.into_inner());
-        (std::mem::take(&mut q.msgs), q.closing.take())
+        std::mem::swap(&mut q.msgs, &mut msgs);
+        (msgs, q.closing.take())
     }
 
     fn idle(&self) {
@@ -307,15 +319,24 @@ impl Worker {
             None => {
                 self.tasks.push(None);
                 self.generations.push(0);
+                self.wakers.push(None);
                 (self.tasks.len() - 1) as u32
             }
         };
         let key = (u64::from(self.generations[index as usize]) << 32) | u64::from(index);
-        let waker = Arc::new(TaskWaker {
-            key,
-            scheduled: AtomicBool::new(false),
-            shared: self.shared.clone(),
-        });
+        let waker = match self.wakers[index as usize].take() {
+            // Only this slot holds it: no stale clone can wake the new task.
+            Some(w) if Arc::strong_count(&w) == 1 => {
+                w.key.store(key, Ordering::Release);
+                w.scheduled.store(false, Ordering::Release);
+                w
+            }
+            _ => Arc::new(TaskWaker {
+                key: AtomicU64::new(key),
+                scheduled: AtomicBool::new(false),
+                shared: self.shared.clone(),
+            }),
+        };
         self.tasks[index as usize] = Some(Task {
             job,
             reply,
@@ -335,6 +356,7 @@ impl Worker {
 
     fn remove(&mut self, index: usize) -> Task {
         let task = self.tasks[index].take().expect("live task");
+        self.wakers[index] = Some(task.waker.clone());
         self.generations[index] = self.generations[index].wrapping_add(1);
         self.free.push(index as u32);
         self.live -= 1;

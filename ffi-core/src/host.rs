@@ -10,6 +10,7 @@ use crate::abi::{FfiHostFn, RET_OK};
 use crate::scope::Scope;
 use std::any::Any;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ffi::{c_char, c_int, c_void};
 use std::future::Future;
 use std::marker::PhantomData;
@@ -46,10 +47,30 @@ struct SlotState {
     waker: Option<Waker>,
 }
 
+/// Call ids are sequential and unique: they need no hashing.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type ById<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+
 #[derive(Default)]
 pub(crate) struct HostTable {
     fns: RwLock<HashMap<&'static str, Registered>>,
-    pending: Mutex<HashMap<u64, Arc<Slot>>>,
+    pending: Mutex<ById<Arc<Slot>>>,
     closed: AtomicBool,
 }
 
