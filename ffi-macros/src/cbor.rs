@@ -28,6 +28,27 @@ pub(crate) fn wire_name(rust_name: &str) -> String {
 
 const C: &str = "::ffi_core::cbor";
 
+/// A map key as CBOR text, header included (shortest length form), so the
+/// generated encoder appends it with one copy.
+fn encoded_key(key: &str) -> syn::LitByteStr {
+    let len = key.len() as u64;
+    let mut out = Vec::with_capacity(key.len() + 9);
+    const TEXT: u8 = 3 << 5;
+    if len < 24 {
+        out.push(TEXT | len as u8);
+    } else if len <= u64::from(u8::MAX) {
+        out.extend_from_slice(&[TEXT | 24, len as u8]);
+    } else if len <= u64::from(u16::MAX) {
+        out.push(TEXT | 25);
+        out.extend_from_slice(&(len as u16).to_be_bytes());
+    } else {
+        out.push(TEXT | 26);
+        out.extend_from_slice(&(len as u32).to_be_bytes());
+    }
+    out.extend_from_slice(key.as_bytes());
+    syn::LitByteStr::new(&out, proc_macro2::Span::call_site())
+}
+
 fn cbor() -> TokenStream {
     C.parse().expect("path")
 }
@@ -44,36 +65,43 @@ pub(crate) fn expand_struct(name: &Ident, fields: &FieldsNamed) -> TokenStream {
         .iter()
         .map(|i| wire_name(&i.unraw().to_string()))
         .collect();
+    let key_bytes: Vec<syn::LitByteStr> = keys
+        .iter()
+        .map(|k| syn::LitByteStr::new(k.as_bytes(), proc_macro2::Span::call_site()))
+        .collect();
+    let encoded: Vec<syn::LitByteStr> = keys.iter().map(|k| encoded_key(k)).collect();
     let slots: Vec<Ident> = idents
         .iter()
         .map(|i| format_ident!("__ffi_field_{}", i.unraw()))
         .collect();
     quote! {
         impl #c::CborType for #name {
+            #[inline]
             fn encode(&self, __ffi_e: &mut #c::Encoder) {
                 let __ffi_len = 0usize #( + usize::from(!#c::CborType::is_absent(&self.#idents)) )*;
                 __ffi_e.map(__ffi_len);
                 #(
                     if !#c::CborType::is_absent(&self.#idents) {
-                        __ffi_e.text(#keys);
+                        __ffi_e.raw(#encoded);
                         #c::CborType::encode(&self.#idents, __ffi_e);
                     }
                 )*
             }
 
+            #[inline]
             fn decode(__ffi_d: &mut #c::Decoder<'_>) -> ::core::result::Result<Self, #c::DecodeError> {
                 #( let mut #slots: ::core::option::Option<#types> = ::core::option::Option::None; )*
-                __ffi_d.map_entries(|__ffi_d, __ffi_key| {
-                    match __ffi_key {
+                let mut __ffi_map = __ffi_d.begin_map_keys()?;
+                while let ::core::option::Option::Some(__ffi_key) = __ffi_d.next_key(&mut __ffi_map)? {
+                    match &*__ffi_key {
                         #(
-                            #keys => {
+                            #key_bytes => {
                                 #slots = ::core::option::Option::Some(#c::field(__ffi_d, #keys)?);
-                                ::core::result::Result::Ok(true)
                             }
                         )*
-                        _ => ::core::result::Result::Ok(false),
+                        __ffi_other => __ffi_d.skip_unknown(__ffi_other)?,
                     }
-                })?;
+                }
                 ::core::result::Result::Ok(#name {
                     #( #idents: #c::required(#slots, #keys)?, )*
                 })

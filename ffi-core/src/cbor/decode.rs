@@ -52,6 +52,13 @@ impl Head {
     }
 }
 
+/// A map being read by [`Decoder::next_key`].
+#[derive(Debug)]
+pub struct MapKeys {
+    len: Option<usize>,
+    index: usize,
+}
+
 /// Reads one CBOR item (and what it contains) from `input`.
 #[derive(Debug)]
 pub struct Decoder<'a> {
@@ -70,10 +77,12 @@ impl<'a> Decoder<'a> {
     }
 
     /// Bytes consumed so far.
+    #[inline]
     pub fn position(&self) -> usize {
         self.pos
     }
 
+    #[inline]
     pub fn at_end(&self) -> bool {
         self.pos >= self.input.len()
     }
@@ -97,23 +106,44 @@ impl<'a> Decoder<'a> {
         ))
     }
 
+    #[inline]
     fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|&e| e <= self.input.len())
-            .ok_or_else(|| self.eof())?;
-        let out = &self.input[self.pos..end];
-        self.pos = end;
-        Ok(out)
+        match self.input.get(self.pos..).and_then(|rest| rest.get(..n)) {
+            Some(out) => {
+                self.pos += n;
+                Ok(out)
+            }
+            None => Err(self.eof()),
+        }
     }
 
+    #[inline]
     fn peek(&self) -> Option<u8> {
         self.input.get(self.pos).copied()
     }
 
-    /// Reads an initial byte and its argument, skipping tags.
+    /// Reads an initial byte and its argument, skipping tags. The common
+    /// case (no tag, argument in the initial byte) is inlined.
+    #[inline]
     fn head(&mut self) -> Result<Head, DecodeError> {
+        if let Some(&first) = self.input.get(self.pos) {
+            let (major, info) = (first & 0xe0, first & 0x1f);
+            if info < 24 && major != TAG {
+                let at = self.pos;
+                self.pos += 1;
+                return Ok(Head {
+                    major,
+                    info,
+                    arg: u64::from(info),
+                    at,
+                });
+            }
+        }
+        self.head_slow()
+    }
+
+    #[inline(never)]
+    fn head_slow(&mut self) -> Result<Head, DecodeError> {
         loop {
             let at = self.pos;
             let first = *self.take(1)?.first().expect("one byte");
@@ -149,6 +179,7 @@ impl<'a> Decoder<'a> {
 
     /// A declared length, checked against what is left: each unit needs
     /// at least `min_bytes` bytes, so nothing is allocated for a lie.
+    #[inline]
     fn length(&self, h: &Head, min_bytes: u64) -> Result<usize, DecodeError> {
         let left = (self.input.len() - self.pos) as u64;
         if h.arg.saturating_mul(min_bytes) > left {
@@ -160,6 +191,7 @@ impl<'a> Decoder<'a> {
         Ok(h.arg as usize)
     }
 
+    #[inline]
     fn enter(&mut self, at: usize) -> Result<(), DecodeError> {
         if self.depth >= MAX_DEPTH {
             return Err(DecodeError::malformed(format!(
@@ -171,6 +203,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// An integer of either sign, widened so every CBOR integer fits.
+    #[inline]
     pub fn integer(&mut self) -> Result<i128, DecodeError> {
         let h = self.head()?;
         match h.major {
@@ -180,6 +213,7 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    #[inline]
     pub fn bool(&mut self) -> Result<bool, DecodeError> {
         let h = self.head()?;
         match (h.major, h.info) {
@@ -190,6 +224,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// A float of any width, or an integer.
+    #[inline]
     pub fn float(&mut self) -> Result<f64, DecodeError> {
         let h = self.head()?;
         match (h.major, h.info) {
@@ -203,6 +238,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Consumes a `null` (or `undefined`) if that is what comes next.
+    #[inline]
     pub fn null(&mut self) -> bool {
         if matches!(self.peek(), Some(0xf6 | 0xf7)) {
             self.pos += 1;
@@ -213,7 +249,39 @@ impl<'a> Decoder<'a> {
     }
 
     /// A text string, borrowed unless it came in chunks.
+    #[inline]
     pub fn text(&mut self) -> Result<Cow<'a, str>, DecodeError> {
+        let h = self.head()?;
+        if h.major == TEXT && !h.indefinite() {
+            let n = self.length(&h, 1)?;
+            let b = self.take(n)?;
+            return std::str::from_utf8(b)
+                .map(Cow::Borrowed)
+                .map_err(|_| DecodeError::invalid_utf8());
+        }
+        self.text_slow(h)
+    }
+
+    /// A text string as an owned `String`: one allocation, no
+    /// intermediate `Cow`.
+    #[inline]
+    pub fn text_string(&mut self) -> Result<String, DecodeError> {
+        let h = self.head()?;
+        if h.major == TEXT && !h.indefinite() {
+            let n = self.length(&h, 1)?;
+            let b = self.take(n)?;
+            return match std::str::from_utf8(b) {
+                Ok(s) => Ok(String::from(s)),
+                Err(_) => Err(DecodeError::invalid_utf8()),
+            };
+        }
+        self.text_slow(h).map(Cow::into_owned)
+    }
+
+    /// [`Decoder::text`] for a wrong type or chunks, from its head.
+    #[inline(never)]
+    fn text_slow(&mut self, h: Head) -> Result<Cow<'a, str>, DecodeError> {
+        self.pos = h.at;
         match self.string(TEXT, "text")? {
             Cow::Borrowed(b) => std::str::from_utf8(b).map(Cow::Borrowed),
             Cow::Owned(v) => String::from_utf8(v)
@@ -224,6 +292,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// A byte string, borrowed unless it came in chunks.
+    #[inline]
     pub fn bytes(&mut self) -> Result<Cow<'a, [u8]>, DecodeError> {
         self.string(BYTES, "bytes")
     }
@@ -255,11 +324,13 @@ impl<'a> Decoder<'a> {
 
     /// Starts an array: its length, or `None` when indefinite. Follow with
     /// [`Decoder::more`] per item and [`Decoder::end`].
+    #[inline]
     pub fn begin_array(&mut self) -> Result<Option<usize>, DecodeError> {
         self.begin(ARRAY, "array", 1)
     }
 
     /// Starts a map; entries are key, value pairs.
+    #[inline]
     pub fn begin_map(&mut self) -> Result<Option<usize>, DecodeError> {
         self.begin(MAP, "map", 2)
     }
@@ -284,6 +355,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Whether item `index` of a container started with `len` follows.
+    #[inline]
     pub fn more(&mut self, len: Option<usize>, index: usize) -> Result<bool, DecodeError> {
         match len {
             Some(n) => Ok(index < n),
@@ -299,8 +371,60 @@ impl<'a> Decoder<'a> {
     }
 
     /// Leaves the container [`Decoder::more`] finished.
+    #[inline]
     pub fn end(&mut self) {
         self.depth -= 1;
+    }
+
+    /// Starts reading a map entry by entry: call [`Decoder::next_key`]
+    /// until it returns `None` (the generated struct decoders do).
+    #[inline]
+    pub fn begin_map_keys(&mut self) -> Result<MapKeys, DecodeError> {
+        Ok(MapKeys {
+            len: self.begin_map()?,
+            index: 0,
+        })
+    }
+
+    /// The next text key of the map, as raw bytes (not yet checked to be
+    /// UTF-8: a key equal to a known name is; pass any other key to
+    /// [`Decoder::skip_unknown`], which checks it and skips its value).
+    /// Entries with non-text keys are skipped. `None` after the last
+    /// entry, the map then being left.
+    #[inline]
+    pub fn next_key(&mut self, m: &mut MapKeys) -> Result<Option<Cow<'a, [u8]>>, DecodeError> {
+        loop {
+            if !self.more(m.len, m.index)? {
+                self.end();
+                return Ok(None);
+            }
+            m.index += 1;
+            if self.peek().is_some_and(|b| b & 0xe0 == TEXT) {
+                return self.key_bytes().map(Some);
+            }
+            self.skip()?;
+            self.skip()?;
+        }
+    }
+
+    #[inline]
+    fn key_bytes(&mut self) -> Result<Cow<'a, [u8]>, DecodeError> {
+        let h = self.head()?;
+        if !h.indefinite() {
+            let n = self.length(&h, 1)?;
+            return self.take(n).map(Cow::Borrowed);
+        }
+        self.pos = h.at;
+        self.string(TEXT, "text")
+    }
+
+    /// The value of a key [`Decoder::next_key`] returned that names no
+    /// field: the key must still be UTF-8 text; the value is skipped.
+    pub fn skip_unknown(&mut self, key: &[u8]) -> Result<(), DecodeError> {
+        if std::str::from_utf8(key).is_err() {
+            return Err(DecodeError::invalid_utf8());
+        }
+        self.skip()
     }
 
     /// Reads a map, calling `entry` with each text key; `entry` returns

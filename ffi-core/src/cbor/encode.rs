@@ -22,11 +22,13 @@ pub struct Encoder {
 }
 
 impl Encoder {
+    #[inline]
     pub fn new() -> Self {
         Encoder::default()
     }
 
     /// An encoder that appends to `buf` (reusing its allocation).
+    #[inline]
     pub fn with_buffer(buf: Vec<u8>) -> Self {
         Encoder { buf }
     }
@@ -36,8 +38,23 @@ impl Encoder {
         &self.buf
     }
 
+    #[inline]
     pub fn into_bytes(self) -> Vec<u8> {
         self.buf
+    }
+
+    /// An encoder whose buffer starts with room for `bytes`.
+    pub fn with_capacity(bytes: usize) -> Self {
+        Encoder {
+            buf: Vec::with_capacity(bytes),
+        }
+    }
+
+    /// Appends bytes that already are CBOR (e.g. a map key with its
+    /// header, pre-encoded by `#[ffi_type]`).
+    #[inline]
+    pub fn raw(&mut self, cbor: &[u8]) {
+        self.buf.extend_from_slice(cbor);
     }
 
     /// A header: major type plus its argument in the shortest form.
@@ -45,18 +62,32 @@ impl Encoder {
     fn head(&mut self, major: u8, arg: u64) {
         if arg < 24 {
             self.buf.push(major | arg as u8);
-        } else if arg <= u8::MAX as u64 {
-            self.buf.extend_from_slice(&[major | 24, arg as u8]);
-        } else if arg <= u16::MAX as u64 {
-            self.buf.push(major | 25);
-            self.buf.extend_from_slice(&(arg as u16).to_be_bytes());
-        } else if arg <= u32::MAX as u64 {
-            self.buf.push(major | 26);
-            self.buf.extend_from_slice(&(arg as u32).to_be_bytes());
         } else {
-            self.buf.push(major | 27);
-            self.buf.extend_from_slice(&arg.to_be_bytes());
+            self.head_long(major, arg);
         }
+    }
+
+    /// A header whose argument takes 1 to 8 more bytes: written with one
+    /// `extend_from_slice` of a stack array.
+    #[inline]
+    fn head_long(&mut self, major: u8, arg: u64) {
+        let mut h = [0u8; 9];
+        let be = arg.to_be_bytes();
+        let n = if arg <= u64::from(u8::MAX) {
+            h[0] = major | 24;
+            1
+        } else if arg <= u64::from(u16::MAX) {
+            h[0] = major | 25;
+            2
+        } else if arg <= u64::from(u32::MAX) {
+            h[0] = major | 26;
+            4
+        } else {
+            h[0] = major | 27;
+            8
+        };
+        h[1..=n].copy_from_slice(&be[8 - n..]);
+        self.buf.extend_from_slice(&h[..=n]);
     }
 
     #[inline]
@@ -87,25 +118,28 @@ impl Encoder {
     /// Always 32-bit: the value is an `f32` on both ends.
     #[inline]
     pub fn f32(&mut self, v: f32) {
-        self.buf.push(F32);
-        self.buf.extend_from_slice(&v.to_be_bytes());
+        let b = v.to_be_bytes();
+        self.buf.extend_from_slice(&[F32, b[0], b[1], b[2], b[3]]);
     }
 
     /// Always 64-bit, so every `f64` round-trips bit for bit.
     #[inline]
     pub fn f64(&mut self, v: f64) {
-        self.buf.push(F64);
-        self.buf.extend_from_slice(&v.to_be_bytes());
+        let mut b = [F64; 9];
+        b[1..].copy_from_slice(&v.to_be_bytes());
+        self.buf.extend_from_slice(&b);
     }
 
     #[inline]
     pub fn text(&mut self, s: &str) {
+        self.buf.reserve(s.len() + 9);
         self.head(TEXT, s.len() as u64);
         self.buf.extend_from_slice(s.as_bytes());
     }
 
     #[inline]
     pub fn bytes(&mut self, b: &[u8]) {
+        self.buf.reserve(b.len() + 9);
         self.head(BYTES, b.len() as u64);
         self.buf.extend_from_slice(b);
     }

@@ -6,10 +6,25 @@
 use std::fmt;
 
 /// Why a CBOR value could not be decoded, and where in it.
+///
+/// Boxed, so a `Result<T, DecodeError>` is one pointer wider than `T` at
+/// most: the success path of the decoder moves small values only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DecodeError(Box<Inner>);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecodeError {
+struct Inner {
     path: String,
     kind: Kind,
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("path", &self.0.path)
+            .field("kind", &self.0.kind)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,28 +49,34 @@ enum Kind {
 }
 
 impl DecodeError {
+    #[cold]
     pub fn wrong_type(expected: &'static str, got: &'static str) -> Self {
         Self::of(Kind::Type { expected, got })
     }
 
+    #[cold]
     pub fn out_of_range(ty: &'static str) -> Self {
         Self::of(Kind::Range { ty })
     }
 
     /// A required field (or parameter) `name` is absent.
+    #[cold]
     pub fn missing(name: &str) -> Self {
         Self::of(Kind::Missing).in_field(name)
     }
 
+    #[cold]
     pub fn malformed(message: impl Into<String>) -> Self {
         Self::of(Kind::Malformed(message.into()))
     }
 
+    #[cold]
     pub fn invalid_utf8() -> Self {
         Self::of(Kind::Utf8)
     }
 
     /// Text that names no variant of the enum `ty`.
+    #[cold]
     pub fn unknown_enum(value: &str, ty: &'static str) -> Self {
         Self::of(Kind::UnknownEnum {
             value: value.to_owned(),
@@ -63,40 +84,45 @@ impl DecodeError {
         })
     }
 
+    #[cold]
     fn of(kind: Kind) -> Self {
-        DecodeError {
+        DecodeError(Box::new(Inner {
             path: String::new(),
             kind,
-        }
+        }))
     }
 
     /// Prefixes the location with a field or parameter wire name.
+    #[cold]
     pub fn in_field(mut self, name: &str) -> Self {
-        if !self.path.is_empty() && !self.path.starts_with('[') {
-            self.path.insert(0, '.');
+        let path = &mut self.0.path;
+        if !path.is_empty() && !path.starts_with('[') {
+            path.insert(0, '.');
         }
-        self.path.insert_str(0, name);
+        path.insert_str(0, name);
         self
     }
 
     /// Prefixes the location with an array index.
+    #[cold]
     pub fn at_index(mut self, index: usize) -> Self {
-        if !self.path.is_empty() && !self.path.starts_with('[') {
-            self.path.insert(0, '.');
+        let path = &mut self.0.path;
+        if !path.is_empty() && !path.starts_with('[') {
+            path.insert(0, '.');
         }
-        self.path.insert_str(0, &format!("[{index}]"));
+        path.insert_str(0, &format!("[{index}]"));
         self
     }
 
     /// The wire path of the offending item (empty at the top level).
     pub fn path(&self) -> &str {
-        &self.path
+        &self.0.path
     }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let p = &self.path;
+        let p = &self.0.path;
         let at = |f: &mut fmt::Formatter<'_>| {
             if p.is_empty() {
                 Ok(())
@@ -104,7 +130,7 @@ impl fmt::Display for DecodeError {
                 write!(f, " in field '{p}'")
             }
         };
-        match &self.kind {
+        match &self.0.kind {
             Kind::Type { expected, got } if p.is_empty() => {
                 write!(f, "expected {expected}, got {got}")
             }

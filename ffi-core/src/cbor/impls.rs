@@ -92,26 +92,30 @@ impl CborType for String {
     }
     #[inline]
     fn decode(d: &mut Decoder<'_>) -> Result<Self, DecodeError> {
-        d.text().map(|s| s.into_owned())
+        d.text_string()
     }
 }
 
 impl<T: CborType> CborType for Vec<T> {
+    #[inline]
     fn encode(&self, e: &mut Encoder) {
         T::encode_vec(self, e);
     }
+    #[inline]
     fn decode(d: &mut Decoder<'_>) -> Result<Self, DecodeError> {
         T::decode_vec(d)
     }
 }
 
 impl<T: CborType> CborType for Option<T> {
+    #[inline]
     fn encode(&self, e: &mut Encoder) {
         match self {
             Some(v) => v.encode(e),
             None => e.null(),
         }
     }
+    #[inline]
     fn decode(d: &mut Decoder<'_>) -> Result<Self, DecodeError> {
         if d.null() {
             Ok(None)

@@ -26,7 +26,7 @@ mod impls;
 #[cfg(test)]
 mod tests;
 
-pub use decode::{Decoder, MAX_DEPTH};
+pub use decode::{Decoder, MAX_DEPTH, MapKeys};
 pub use encode::Encoder;
 pub use error::DecodeError;
 
@@ -70,12 +70,14 @@ pub trait CborType: Sized {
 
 /// The CBOR encoding of `value`.
 pub fn to_vec<T: CborType>(value: &T) -> Vec<u8> {
-    let mut e = Encoder::new();
+    // Most answers are small: one allocation instead of 8 -> 16 -> ... growth.
+    let mut e = Encoder::with_capacity(128);
     value.encode(&mut e);
     e.into_bytes()
 }
 
 /// Decodes exactly one item: trailing bytes are an error.
+#[inline]
 pub fn from_slice<T: CborType>(bytes: &[u8]) -> Result<T, DecodeError> {
     let mut d = Decoder::new(bytes);
     let v = T::decode(&mut d)?;
@@ -85,6 +87,7 @@ pub fn from_slice<T: CborType>(bytes: &[u8]) -> Result<T, DecodeError> {
 
 /// A decoded struct field or request parameter, or its value when absent
 /// (`None` for options), or the "missing field" error.
+#[inline]
 pub fn required<T: CborType>(slot: Option<T>, wire_name: &str) -> Result<T, DecodeError> {
     match slot {
         Some(v) => Ok(v),
@@ -93,6 +96,7 @@ pub fn required<T: CborType>(slot: Option<T>, wire_name: &str) -> Result<T, Deco
 }
 
 /// Decodes the value of the map key `wire_name`, naming it in errors.
+#[inline]
 pub fn field<T: CborType>(d: &mut Decoder<'_>, wire_name: &str) -> Result<T, DecodeError> {
     T::decode(d).map_err(|e| e.in_field(wire_name))
 }

@@ -235,3 +235,71 @@ fn wire_names_are_lower_camel_case() {
         assert_eq!(wire_name(rust), wire);
     }
 }
+
+/// `next_key` (what `#[ffi_type]` structs use) and `map_entries` (what
+/// requests use) accept, skip and reject exactly the same maps.
+#[test]
+fn next_key_agrees_with_map_entries() {
+    fn by_entries(b: &[u8]) -> Result<(Option<i64>, Option<String>), String> {
+        let (mut a, mut s) = (None, None);
+        let mut d = Decoder::new(b);
+        d.map_entries(|d, k| {
+            Ok(match k {
+                "a" => {
+                    a = Some(field::<i64>(d, "a")?);
+                    true
+                }
+                "sé" => {
+                    s = Some(field::<String>(d, "sé")?);
+                    true
+                }
+                _ => false,
+            })
+        })
+        .map_err(|e| e.to_string())?;
+        d.finish().map_err(|e| e.to_string())?;
+        Ok((a, s))
+    }
+    fn by_keys(b: &[u8]) -> Result<(Option<i64>, Option<String>), String> {
+        let (mut a, mut s) = (None, None);
+        let mut d = Decoder::new(b);
+        let mut run = |d: &mut Decoder<'_>| -> Result<(), DecodeError> {
+            let mut m = d.begin_map_keys()?;
+            while let Some(k) = d.next_key(&mut m)? {
+                match &*k {
+                    b"a" => a = Some(field::<i64>(d, "a")?),
+                    b"s\xc3\xa9" => s = Some(field::<String>(d, "sé")?),
+                    other => d.skip_unknown(other)?,
+                }
+            }
+            d.finish()
+        };
+        run(&mut d).map_err(|e| e.to_string())?;
+        Ok((a, s))
+    }
+    for h in [
+        "a0",
+        "a1616107",
+        "a26161076373c3a96178",
+        "bf616107ff",
+        "bf7f6161ff07ff",         // chunked key
+        "a2016161616107",         // non-text key skipped
+        "a262ff0001616105",       // unknown key, invalid UTF-8
+        "a2626262a1617801616105", // unknown key, nested value
+        "a1d9d9f7616107",         // tagged key (skipped as non-text)
+        "a161616161",             // wrong type
+        "a16161",                 // truncated value
+        "a2616107",               // truncated map
+        "bf616107",               // unterminated indefinite map
+        "bf6161",                 // key without value
+        "a17f6161610000ff07",     // bad chunk in a key
+        "a1617a7affffffff",       // huge declared length
+        "a16373c3a962c328",       // invalid UTF-8 value
+        "a161610700",             // trailing bytes
+        "80",                     // not a map
+        "",
+    ] {
+        let b = unhex(&h.replace(' ', ""));
+        assert_eq!(by_keys(&b), by_entries(&b), "input {h}");
+    }
+}

@@ -34,6 +34,8 @@ pub mod frame;
 mod server;
 mod service;
 mod signal;
+#[cfg(test)]
+mod tests;
 
 pub use server::{Builder, DEFAULT_MAX_FRAME, Server, ShutdownHandle};
 pub use service::{CborAbi, Service};

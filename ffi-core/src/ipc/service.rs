@@ -104,6 +104,34 @@ impl Service {
         }
     }
 
+    /// [`Service::call_with`] with the C callback itself: no allocation
+    /// here, `cb(ret, msg, len, ud)` gets the answer.
+    ///
+    /// # Safety
+    /// `cb` and `ud` follow the C ABI's callback contract (called exactly
+    /// once, possibly before this returns, possibly on another thread).
+    pub(crate) unsafe fn call_raw(
+        &self,
+        method: &[u8],
+        request: &[u8],
+        cb: FfiCallback,
+        ud: *mut c_void,
+    ) {
+        // SAFETY: all pointers are valid for the call; the rest is the
+        // caller's promise.
+        unsafe {
+            (self.abi.call)(
+                self.ctx,
+                method.as_ptr().cast(),
+                method.len(),
+                cb,
+                ud,
+                request.as_ptr(),
+                request.len(),
+            );
+        }
+    }
+
     /// [`Service::call_with`], waiting for the answer.
     pub fn call(&self, method: &str, request: &[u8]) -> (c_int, Vec<u8>) {
         let (tx, rx) = mpsc::sync_channel(1);

@@ -332,11 +332,11 @@ func (t *Bench) VersionContext(ctx context.Context) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	c := C.benchlibgo_sync_version(t.ctx)
-	if err := captureErr(&c); err != nil {
+	answer := C.benchlibgo_sync_version(t.ctx)
+	if err := captureErr(&answer); err != nil {
 		return "", err
 	}
-	return captureString(&c), nil
+	return captureString(&answer), nil
 }
 
 // Async round trip: the smallest possible job for the worker.

@@ -93,8 +93,30 @@ fn run_program(results: &mut Results, group: &str, cmd: &mut Command) {
     }
 }
 
+/// The groups `--only a,b` selects (all of them without the flag).
+fn selected() -> Vec<String> {
+    let args: Vec<String> = std::env::args().collect();
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1).cloned())
+        .or_else(|| {
+            args.iter()
+                .find_map(|a| a.strip_prefix("--only=").map(str::to_string))
+        });
+    match only {
+        Some(list) => list.split(',').map(|g| g.trim().to_string()).collect(),
+        None => ["go", "c", "codec", "ipc"].map(String::from).to_vec(),
+    }
+}
+
 fn main() -> ExitCode {
     let quick = std::env::args().any(|a| a == "--quick");
+    // `--only codec,ipc`: run just those groups (`go`, `c`, `codec`,
+    // `ipc`); a partial run prints its table but leaves BENCHMARKS.md alone.
+    let groups = selected();
+    let partial = groups.len() < 4;
+    let want = |g: &str| groups.iter().any(|x| x == g);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("workspace root")
@@ -111,6 +133,7 @@ fn main() -> ExitCode {
     };
     let q: &[&str] = if quick { &["-quick"] } else { &[] };
     match &built.go {
+        _ if !want("go") => drop(results.missing.insert("go".into(), "not selected".into())),
         Ok(exe) => run_program(
             &mut results,
             "go",
@@ -123,6 +146,7 @@ fn main() -> ExitCode {
         Err(e) => drop(results.missing.insert("go".into(), e.clone())),
     }
     match &built.c {
+        _ if !want("c") => drop(results.missing.insert("c".into(), "not selected".into())),
         Ok(exe) => run_program(
             &mut results,
             "c",
@@ -132,15 +156,27 @@ fn main() -> ExitCode {
         ),
         Err(e) => drop(results.missing.insert("c".into(), e.clone())),
     }
-    eprintln!("== cbor (in process)");
-    codec::run(&mut results, quick);
-    eprintln!("== ipc (in process, Unix socket)");
-    if let Err(e) = ipc::run(&mut results, quick) {
-        results.missing.insert("ipc".into(), e);
+    if want("codec") {
+        eprintln!("== cbor (in process)");
+        codec::run(&mut results, quick);
+    } else {
+        results.missing.insert("cbor".into(), "not selected".into());
+    }
+    if want("ipc") {
+        eprintln!("== ipc (in process, Unix socket)");
+        if let Err(e) = ipc::run(&mut results, quick) {
+            results.missing.insert("ipc".into(), e);
+        }
+    } else {
+        results.missing.insert("ipc".into(), "not selected".into());
     }
 
     let table = table::markdown(&results);
     println!("{table}");
+    if partial {
+        eprintln!("bench: partial run (--only): BENCHMARKS.md left as it is");
+        return ExitCode::SUCCESS;
+    }
     let doc = document(&root, &table, &results, quick);
     if let Err(e) = std::fs::write(root.join("BENCHMARKS.md"), doc) {
         eprintln!("bench: cannot write BENCHMARKS.md: {e}");

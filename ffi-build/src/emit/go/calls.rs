@@ -79,23 +79,23 @@ fn captured_body(m: &Function, names: &[String], n: &GoNames) -> String {
     if pinned {
         body.push_str("\tvar pinner runtime.Pinner\n\tp := &pinner\n");
     }
-    let _ = writeln!(body, "\tc := C.{}(t.ctx{args})", n.shell(&format!("sync_{}", m.name)));
+    let _ = writeln!(body, "\tanswer := C.{}(t.ctx{args})", n.shell(&format!("sync_{}", m.name)));
     if pinned {
         body.push_str("\tpinner.Unpin() // the library copied the arguments\n");
     }
     match &m.ret {
-        None => body.push_str("\treturn captureErr(&c)\n"),
+        None => body.push_str("\treturn captureErr(&answer)\n"),
         Some(ty) => {
-            let _ = write!(body, "\tif err := captureErr(&c); err != nil {{\n\t\t{fail}\n\t}}\n");
+            let _ = write!(body, "\tif err := captureErr(&answer); err != nil {{\n\t\t{fail}\n\t}}\n");
             match ty {
-                TypeRef::String => body.push_str("\treturn captureString(&c), nil\n"),
-                TypeRef::Bytes => body.push_str("\treturn captureBytes(&c), nil\n"),
+                TypeRef::String => body.push_str("\treturn captureString(&answer), nil\n"),
+                TypeRef::Bytes => body.push_str("\treturn captureBytes(&answer), nil\n"),
                 _ => {
                     let ctype = n.c_type(ty);
                     let _ = write!(
                         body,
-                        "\tv, err := captureValue(&c, unsafe.Sizeof({ctype}(0)))\n\tif err != nil {{\n\t\t{fail}\n\t}}\n\treturn {}, nil\n",
-                        lift_expr(ty, &format!("*(*{ctype})(v)"), n)
+                        "\tvalueMsg, err := captureValue(&answer, unsafe.Sizeof({ctype}(0)))\n\tif err != nil {{\n\t\t{fail}\n\t}}\n\treturn {}, nil\n",
+                        lift_expr(ty, &format!("*(*{ctype})(valueMsg)"), n)
                     );
                 }
             }

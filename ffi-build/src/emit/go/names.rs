@@ -100,7 +100,6 @@ const TAKEN: &[&str] = &[
     // locals and helpers of the generated code (lift*/lower* by prefix)
     "answer",
     "answerError",
-    "c",
     "cArgs",
     "call",
     "callHost",
@@ -139,7 +138,6 @@ const TAKEN: &[&str] = &[
     "t",
     "takeHandle",
     "ud",
-    "v",
     "valueLifter",
     "valueMsg",
 ];

@@ -421,11 +421,11 @@ func (t *MyTimer) VersionContext(ctx context.Context) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	c := C.mytimergo_sync_version(t.ctx)
-	if err := captureErr(&c); err != nil {
+	answer := C.mytimergo_sync_version(t.ctx)
+	if err := captureErr(&answer); err != nil {
 		return "", err
 	}
-	return captureString(&c), nil
+	return captureString(&answer), nil
 }
 
 // Summarises a request with nested vectors and options.

@@ -355,11 +355,11 @@ func (t *Counter) NameContext(ctx context.Context) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	c := C.basicgo_sync_name(t.ctx)
-	if err := captureErr(&c); err != nil {
+	answer := C.basicgo_sync_name(t.ctx)
+	if err := captureErr(&answer); err != nil {
 		return "", err
 	}
-	return captureString(&c), nil
+	return captureString(&answer), nil
 }
 
 // Reset calls the Rust function reset.
@@ -373,8 +373,8 @@ func (t *Counter) ResetContext(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	c := C.basicgo_sync_reset(t.ctx)
-	return captureErr(&c)
+	answer := C.basicgo_sync_reset(t.ctx)
+	return captureErr(&answer)
 }
 
 func liftSum(c *C.basic_Sum) Sum {

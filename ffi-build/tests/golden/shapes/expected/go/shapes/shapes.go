@@ -368,12 +368,12 @@ func (t *Shapes) BytesContext(ctx context.Context, data []byte, range_ uint32, c
 	}
 	var pinner runtime.Pinner
 	p := &pinner
-	c := C.shapesgo_sync_bytes(t.ctx, lowerBytes(p, data), C.uint32_t(range_), C.bool(chan_))
+	answer := C.shapesgo_sync_bytes(t.ctx, lowerBytes(p, data), C.uint32_t(range_), C.bool(chan_))
 	pinner.Unpin() // the library copied the arguments
-	if err := captureErr(&c); err != nil {
+	if err := captureErr(&answer); err != nil {
 		return nil, err
 	}
-	return captureBytes(&c), nil
+	return captureBytes(&answer), nil
 }
 
 // Maybe calls the Rust function maybe.
