@@ -5,6 +5,7 @@ mod cbor_c;
 pub(crate) mod cpp;
 pub(crate) mod go;
 mod go_client;
+mod keywords;
 mod rust;
 mod rust_cbor;
 pub(crate) mod wire;

@@ -75,18 +75,28 @@ fn captured_body(m: &Function, names: &[String], n: &GoNames) -> String {
     let fail = zero.map_or("return err".to_string(), |z| format!("return {z}, err"));
     let mut body = format!("\tif err := ctx.Err(); err != nil {{\n\t\t{fail}\n\t}}\n");
     let args = lowered_args(names, &m.params, n);
-    let pinned = m.params.iter().any(|p| !matches!(p.ty, TypeRef::Primitive(_) | TypeRef::Enum(_)));
+    let pinned = m
+        .params
+        .iter()
+        .any(|p| !matches!(p.ty, TypeRef::Primitive(_) | TypeRef::Enum(_)));
     if pinned {
         body.push_str("\tvar pinner runtime.Pinner\n\tp := &pinner\n");
     }
-    let _ = writeln!(body, "\tanswer := C.{}(t.ctx{args})", n.shell(&format!("sync_{}", m.name)));
+    let _ = writeln!(
+        body,
+        "\tanswer := C.{}(t.ctx{args})",
+        n.shell(&format!("sync_{}", m.name))
+    );
     if pinned {
         body.push_str("\tpinner.Unpin() // the library copied the arguments\n");
     }
     match &m.ret {
         None => body.push_str("\treturn captureErr(&answer)\n"),
         Some(ty) => {
-            let _ = write!(body, "\tif err := captureErr(&answer); err != nil {{\n\t\t{fail}\n\t}}\n");
+            let _ = write!(
+                body,
+                "\tif err := captureErr(&answer); err != nil {{\n\t\t{fail}\n\t}}\n"
+            );
             match ty {
                 TypeRef::String => body.push_str("\treturn captureString(&answer), nil\n"),
                 TypeRef::Bytes => body.push_str("\treturn captureBytes(&answer), nil\n"),

@@ -10,7 +10,7 @@
 
 mod calls;
 pub(crate) mod names;
-mod types;
+pub(crate) mod types;
 
 use crate::Options;
 use crate::ir::Library;

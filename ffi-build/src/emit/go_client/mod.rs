@@ -6,8 +6,9 @@
 
 use super::go::aligned;
 use super::go::names::GoNames;
+use super::go::types::go_type;
 use super::wire::wire_name;
-use crate::ir::{EnumDef, Function, Library, Primitive, StructDef, TypeRef};
+use crate::ir::{EnumDef, Function, Library, StructDef, TypeRef};
 use std::fmt::Write;
 
 const CONN: &str = include_str!("conn.go.in");
@@ -48,25 +49,6 @@ pub(crate) fn package(lib: &Library) -> Vec<(String, String)> {
         out.pop();
     }
     vec![("conn.go".into(), conn), (format!("{pkg}.go"), out)]
-}
-
-/// The Go spelling of a type, as the in-process package spells it.
-fn go_type(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Primitive(Primitive::Bool) => "bool".into(),
-        TypeRef::Primitive(Primitive::F32) => "float32".into(),
-        TypeRef::Primitive(Primitive::F64) => "float64".into(),
-        TypeRef::Primitive(p) => {
-            let r = p.rust_name();
-            let kind = if r.starts_with('i') { "int" } else { "uint" };
-            format!("{kind}{}", &r[1..])
-        }
-        TypeRef::String => "string".into(),
-        TypeRef::Bytes => "[]byte".into(),
-        TypeRef::Vec(inner) => format!("[]{}", go_type(inner)),
-        TypeRef::Option(inner) => format!("*{}", go_type(inner)),
-        TypeRef::Struct(n) | TypeRef::Enum(n) => n.clone(),
-    }
 }
 
 fn docs(out: &mut String, indent: &str, lines: &[String], fallback: &str) {
