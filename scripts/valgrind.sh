@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Runs the native consumers under valgrind memcheck: the C timer example,
-# the C suites (tests/c/*.c) and the C++ GoogleTest suite (tests/cpp).
+# the C suites (tests/c/*.c), the C++ GoogleTest suite (tests/cpp), and the
+# Rust suites that drive the C ABI hardest: the stress suite
+# (tests/tests/stress.rs, 8 threads, contexts created and destroyed,
+# destroy from callbacks), the hostile-input suite (tests/tests/hostile.rs)
+# and a short run of the fuzz targets (tests/tests/fuzz.rs).
 # Fails on invalid reads/writes, uses of uninitialised memory, and
 # definitely or indirectly lost blocks. "Possibly lost" and "still
 # reachable" blocks (Rust's std, thread-locals, detached threads) are
@@ -9,7 +13,8 @@
 #   scripts/valgrind.sh                    # builds the libraries with cargo first
 #   RSFFI_LIB_DIR=target/debug scripts/valgrind.sh   # use libraries already built
 #
-# Under valgrind the suites shrink their loops (RSFFI_UNDER_VALGRIND=1).
+# Under valgrind the suites shrink their loops (RSFFI_UNDER_VALGRIND=1,
+# RSFFI_STRESS_CALLS, RSFFI_FUZZ_INPUTS). Takes about a minute.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,6 +42,22 @@ for suite in native_test events_test; do
 done
 cmake -S "$ROOT/tests/cpp" -B "$BUILD/gtest" -DRSFFI_LIB_DIR="$LIB_DIR" >/dev/null
 cmake --build "$BUILD/gtest" --parallel >/dev/null
+# The Rust test binaries, as `cargo test` builds them: "name path" lines.
+RUST_TESTS="$(cd "$ROOT" && "${CARGO:-cargo}" test -q -p e2e --test stress --test hostile --test fuzz \
+    --no-run --message-format=json 2>/dev/null |
+    sed -n 's/.*"target":{[^}]*"name":"\([a-z]*\)".*"executable":"\([^"]*\)".*/\1 \2/p')"
+rust_test() {
+    local path
+    path="$(awk -v n="$1" '$1 == n { print $2 }' <<<"$RUST_TESTS")"
+    if [[ -z "$path" ]]; then
+        echo "valgrind.sh: test binary '$1' not built" >&2
+        exit 2
+    fi
+    echo "$path"
+}
+STRESS_BIN="$(rust_test stress)"
+HOSTILE_BIN="$(rust_test hostile)"
+FUZZ_BIN="$(rust_test fuzz)"
 
 export RSFFI_UNDER_VALGRIND=1
 VALGRIND=(valgrind --tool=memcheck --error-exitcode=1 --leak-check=full
@@ -47,8 +68,9 @@ check() {
     local name="$1"
     shift
     echo "== valgrind $name"
+    local start=$SECONDS
     if "${VALGRIND[@]}" "$@" >"$BUILD/$name.out" 2>"$BUILD/$name.valgrind"; then
-        echo "   clean"
+        echo "   clean ($((SECONDS - start)) s)"
     else
         echo "   FAILED (exit $?): see $BUILD/$name.valgrind"
         grep -E '^==[0-9]+==' "$BUILD/$name.valgrind" | head -40 || true
@@ -60,6 +82,9 @@ check timer_c "$BUILD/timer_c"
 check native_test "$BUILD/native_test"
 check events_test "$BUILD/events_test"
 check fixture_cpp_tests "$BUILD/gtest/fixture_cpp_tests"
+RSFFI_STRESS_CALLS=5000 check stress_rs "$STRESS_BIN"
+check hostile_rs "$HOSTILE_BIN"
+RSFFI_FUZZ_INPUTS=10000 check fuzz_rs "$FUZZ_BIN"
 
 if ((${#failed[@]} > 0)); then
     echo "valgrind: failures in ${failed[*]}" >&2

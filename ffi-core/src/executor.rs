@@ -186,7 +186,9 @@ impl Wake for TaskWaker {
 
     fn wake_by_ref(self: &Arc<Self>) {
         if !self.scheduled.swap(true, Ordering::AcqRel) {
-            let _ = self.shared.push(Msg::Wake(self.key.load(Ordering::Acquire)));
+            let _ = self
+                .shared
+                .push(Msg::Wake(self.key.load(Ordering::Acquire)));
         }
     }
 }

@@ -91,6 +91,10 @@ mod tests {
         assert_eq!(failed.load(Ordering::SeqCst), 10 + RET_ERR);
         let dropped = AtomicI32::new(0);
         drop(reply(&dropped));
-        assert_eq!(dropped.load(Ordering::SeqCst), 10 + RET_ERR, "a forgotten reply still answers");
+        assert_eq!(
+            dropped.load(Ordering::SeqCst),
+            10 + RET_ERR,
+            "a forgotten reply still answers"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! workspace, building the example and fixture libraries once, and running
 //! external tools with readable failures.
 
+pub mod fuzz;
 pub mod native;
 
 use std::path::{Path, PathBuf};

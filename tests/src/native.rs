@@ -22,6 +22,32 @@ impl FfiStr {
     }
 }
 
+/// `FFIBytes`: bytes; `ptr` may be NULL when `len` is 0.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct FfiBytes {
+    pub ptr: *const u8,
+    pub len: usize,
+}
+
+impl FfiBytes {
+    pub fn new(b: &[u8]) -> Self {
+        FfiBytes {
+            ptr: b.as_ptr(),
+            len: b.len(),
+        }
+    }
+}
+
+/// `fixture_Leaf`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct FfiLeaf {
+    pub label: FfiStr,
+    pub data: FfiBytes,
+    pub color: i32,
+}
+
 pub const RET_OK: c_int = 0;
 pub const RET_ERR: c_int = 1;
 
@@ -65,6 +91,43 @@ unsafe extern "C" {
         ud: *mut c_void,
     ) -> u64;
     pub fn fixture_remove_event_listener(ctx: *mut c_void, id: u64) -> c_int;
+    pub fn fixture_cancel(ctx: *mut c_void, ud: *mut c_void) -> c_int;
+    pub fn fixture_call_host_bytes(
+        ctx: *mut c_void,
+        cb: Callback,
+        ud: *mut c_void,
+        data: FfiBytes,
+    ) -> c_int;
+    pub fn fixture_call_host_lookup(
+        ctx: *mut c_void,
+        cb: Callback,
+        ud: *mut c_void,
+        key: FfiStr,
+        leaf: FfiLeaf,
+    ) -> c_int;
+    pub fn fixture_call_host_now(ctx: *mut c_void, cb: Callback, ud: *mut c_void) -> c_int;
+    pub fn fixture_create_cbor(
+        cb: Callback,
+        ud: *mut c_void,
+        req: *const u8,
+        len: usize,
+    ) -> *mut c_void;
+    pub fn fixture_call_cbor(
+        ctx: *mut c_void,
+        method: *const c_char,
+        method_len: usize,
+        cb: Callback,
+        ud: *mut c_void,
+        req: *const u8,
+        len: usize,
+    ) -> c_int;
+    pub fn fixture_echo_string_cbor(
+        ctx: *mut c_void,
+        cb: Callback,
+        ud: *mut c_void,
+        req: *const u8,
+        len: usize,
+    ) -> c_int;
 }
 
 /// Makes sure the fixture rlib is linked into the test binary.

@@ -1,7 +1,7 @@
 //! The C and C++ consumers end to end: the C and C++ timer examples print
 //! exactly what they should, the GoogleTest suite of the generated C++
-//! header passes, every generated `.hpp` compiles standalone with warnings
-//! as errors, and the native programs are clean under valgrind.
+//! header passes, and every generated `.hpp` compiles standalone with
+//! warnings as errors. (Valgrind runs in `memcheck.rs`.)
 
 use e2e::{LIBRARIES, build_libraries, lib_dir, root, run, stdout_of};
 use std::path::{Path, PathBuf};
@@ -156,17 +156,4 @@ fn generated_hpp_headers_compile_standalone() {
         .collect();
     let includes: Vec<&Path> = libs.iter().map(|h| h.parent().unwrap()).collect();
     compile_cpp(&dir, "all_hpp_together", &source, &includes, &[]);
-}
-
-/// `scripts/valgrind.sh`: the C example, the C suites and the GoogleTest
-/// suite under memcheck (about 30 seconds).
-#[test]
-fn valgrind_clean() {
-    build_libraries();
-    let out = stdout_of(
-        Command::new(root().join("scripts/valgrind.sh"))
-            .env("RSFFI_LIB_DIR", lib_dir())
-            .env("RSFFI_VALGRIND_BUILD", scratch("valgrind")),
-    );
-    assert!(out.ends_with("valgrind: all clean\n"), "{out}");
 }

@@ -152,12 +152,13 @@ fn dispatcher(out: &mut String, lib: &Library, n: &CNames) {
     for m in &lib.methods {
         let _ = writeln!(
             out,
-            "                b{:?} => {}(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),",
+            "                Ok(b{:?}) => {}(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),",
             m.name,
             n.function(&format!("{}_cbor", m.name))
         );
     }
     out.push_str(&format!(
-        "                __ffi_other => {C}::glue::unknown_method(__ffi_cb, __ffi_ud, __ffi_other),\n            }}\n        }}\n    }}\n"
+        "                Ok(__ffi_other) => {C}::glue::unknown_method(__ffi_cb, __ffi_ud, __ffi_other),\n                \
+         Err(__ffi_e) => {C}::glue::reject(__ffi_cb, __ffi_ud, &__ffi_e),\n            }}\n        }}\n    }}\n"
     ));
 }

@@ -41,9 +41,23 @@ pub fn encode_result<T: CborType>(result: Result<T, String>) -> Result<Vec<u8>, 
 ///
 /// # Safety
 /// `ptr` must be NULL or valid for `len` bytes.
-pub unsafe fn method_name<'a>(ptr: *const c_char, len: usize) -> &'a [u8] {
+pub unsafe fn method_name<'a>(ptr: *const c_char, len: usize) -> Result<&'a [u8], String> {
     // SAFETY: forwarded from the caller.
-    unsafe { crate::raw_slice(ptr.cast::<u8>(), len) }.unwrap_or(&[])
+    unsafe { crate::raw_slice(ptr.cast::<u8>(), len) }
+        .map_err(|e| format!("invalid method name: {e}"))
+}
+
+/// Answers a call that cannot be made with `msg`.
+///
+/// # Safety
+/// `cb` and `ud` follow the C ABI's callback contract.
+pub unsafe fn reject(cb: FfiCallback, ud: *mut c_void, msg: &str) -> c_int {
+    let Some(cb) = cb else {
+        return RET_MISSING_CALLBACK;
+    };
+    // SAFETY: the callback contract of the C ABI.
+    unsafe { cb(RET_ERR, msg.as_ptr().cast(), msg.len(), ud) };
+    RET_ERR
 }
 
 /// Answers a call to a method the library does not have.
@@ -51,11 +65,7 @@ pub unsafe fn method_name<'a>(ptr: *const c_char, len: usize) -> &'a [u8] {
 /// # Safety
 /// `cb` and `ud` follow the C ABI's callback contract.
 pub unsafe fn unknown_method(cb: FfiCallback, ud: *mut c_void, name: &[u8]) -> c_int {
-    let Some(cb) = cb else {
-        return RET_MISSING_CALLBACK;
-    };
     let msg = format!("unknown method '{}'", String::from_utf8_lossy(name));
-    // SAFETY: the callback contract of the C ABI.
-    unsafe { cb(RET_ERR, msg.as_ptr().cast(), msg.len(), ud) };
-    RET_ERR
+    // SAFETY: forwarded from the caller.
+    unsafe { reject(cb, ud, &msg) }
 }

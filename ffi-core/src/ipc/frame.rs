@@ -20,11 +20,23 @@ pub enum Incoming {
     BadMethod,
 }
 
-/// Reads up to `len` bytes; `None` when the stream ends first.
+/// Reads exactly `len` bytes; `None` when the stream ends first. The
+/// buffer grows in steps no larger than what has arrived so far (at least
+/// 64 KiB), so a header that lies about its length costs little, and it
+/// never grows past `len`.
 fn read_exactly(r: &mut impl Read, len: u64) -> io::Result<Option<Vec<u8>>> {
+    const STEP: u64 = 64 << 10;
     let mut buf = Vec::new();
-    r.take(len).read_to_end(&mut buf)?;
-    Ok((buf.len() as u64 == len).then_some(buf))
+    while (buf.len() as u64) < len {
+        let left = len - buf.len() as u64;
+        let step = left.min(STEP.max(buf.len() as u64));
+        buf.reserve_exact(step as usize);
+        let got = r.by_ref().take(step).read_to_end(&mut buf)?;
+        if got == 0 {
+            return Ok(None);
+        }
+    }
+    Ok(Some(buf))
 }
 
 fn read_u32(r: &mut impl Read) -> io::Result<Option<u32>> {

@@ -223,10 +223,11 @@ mod __ffi_glue {
         // SAFETY: forwarded from the caller.
         unsafe {
             match ::ffi_core::cbor::glue::method_name(__ffi_method, __ffi_method_len) {
-                b"add" => basic_add_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
-                b"name" => basic_name_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
-                b"reset" => basic_reset_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
-                __ffi_other => ::ffi_core::cbor::glue::unknown_method(__ffi_cb, __ffi_ud, __ffi_other),
+                Ok(b"add") => basic_add_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                Ok(b"name") => basic_name_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                Ok(b"reset") => basic_reset_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                Ok(__ffi_other) => ::ffi_core::cbor::glue::unknown_method(__ffi_cb, __ffi_ud, __ffi_other),
+                Err(__ffi_e) => ::ffi_core::cbor::glue::reject(__ffi_cb, __ffi_ud, &__ffi_e),
             }
         }
     }

@@ -245,10 +245,11 @@ mod __ffi_glue {
         // SAFETY: forwarded from the caller.
         unsafe {
             match ::ffi_core::cbor::glue::method_name(__ffi_method, __ffi_method_len) {
-                b"swap" => shapes_swap_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
-                b"bytes" => shapes_bytes_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
-                b"maybe" => shapes_maybe_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
-                __ffi_other => ::ffi_core::cbor::glue::unknown_method(__ffi_cb, __ffi_ud, __ffi_other),
+                Ok(b"swap") => shapes_swap_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                Ok(b"bytes") => shapes_bytes_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                Ok(b"maybe") => shapes_maybe_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                Ok(__ffi_other) => ::ffi_core::cbor::glue::unknown_method(__ffi_cb, __ffi_ud, __ffi_other),
+                Err(__ffi_e) => ::ffi_core::cbor::glue::reject(__ffi_cb, __ffi_ud, &__ffi_e),
             }
         }
     }
