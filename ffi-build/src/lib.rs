@@ -265,6 +265,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn unchanged_files_are_not_rewritten() {
+        let dir = std::env::temp_dir().join(format!("ffi-build-write-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let files = vec![(PathBuf::from("a/b.h"), "one".to_string())];
+        write_all(&dir, &files).unwrap();
+        let path = dir.join("a/b.h");
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        write_all(&dir, &files).unwrap();
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().modified().unwrap(),
+            old,
+            "same bytes: left alone"
+        );
+        write_all(&dir, &[(PathBuf::from("a/b.h"), "two".to_string())]).unwrap();
+        assert_ne!(
+            std::fs::metadata(&path).unwrap().modified().unwrap(),
+            old,
+            "new bytes: rewritten"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "two");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn relative_paths() {
         let p = relative_path(
             Path::new("/r/examples/timer/bindings/go/mytimer"),
