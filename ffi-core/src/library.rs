@@ -150,9 +150,15 @@ impl<S: Send + Sync + 'static> Library<S> {
             reply.fail(BAD_HANDLE);
             return RET_ERR;
         };
-        let result = ctx
-            .state_blocking()
-            .and_then(|state| Scope::enter(&ctx.scope, || guard(|| f(state))));
+        // The scope only serves events fired from the handler: a library
+        // without events skips its two thread-local writes.
+        let result = ctx.state_blocking().and_then(|state| {
+            if self.events.is_empty() {
+                guard(|| f(state))
+            } else {
+                Scope::enter(&ctx.scope, || guard(|| f(state)))
+            }
+        });
         reply.send(result);
         RET_OK
     }
