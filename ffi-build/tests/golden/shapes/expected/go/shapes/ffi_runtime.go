@@ -133,6 +133,13 @@ var spinLimit = int64(runtime.NumCPU())
 // a few; a short spin that yields the processor catches them.
 const spinWindow = 20 * time.Microsecond
 
+// hostsStarting counts host-function goroutines created but not yet
+// running. Such a goroutine is queued on the processor that the library's
+// thread borrowed for the callback, which then goes back into C; a
+// spinning caller would keep its own processor from stealing it, so
+// callers stop spinning while one is waiting.
+var hostsStarting atomic.Int64
+
 // spinWait polls done for a little while, yielding the processor between
 // polls, when few calls are waiting. ok is false when it gave up.
 func spinWait[T any](done chan result[T]) (r result[T], ok bool) {
@@ -145,6 +152,9 @@ func spinWait[T any](done chan result[T]) (r result[T], ok bool) {
 		case r = <-done:
 			return r, true
 		default:
+		}
+		if hostsStarting.Load() > 0 {
+			return r, false
 		}
 		if i&15 == 0 {
 			if i == 0 {
@@ -318,7 +328,9 @@ func answerError(answer hostAnswer, err error) {
 // serveHost runs a host function on its own goroutine and answers with
 // its result; a panic becomes the call's error.
 func serveHost[T any](name string, answer hostAnswer, run func() (T, error), lower func(p *runtime.Pinner, v T) (*C.char, C.size_t)) {
+	hostsStarting.Add(1)
 	go func() {
+		hostsStarting.Add(-1)
 		v, err := callHost(name, run)
 		if err != nil {
 			answerError(answer, err)
