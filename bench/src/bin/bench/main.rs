@@ -145,6 +145,10 @@ fn main() -> ExitCode {
         ),
         Err(e) => drop(results.missing.insert("go".into(), e.clone())),
     }
+    // A burst (the Go throughput phase runs 256 goroutines) leaves this
+    // virtual machine slower for a while; let it settle between groups.
+    let settle = || std::thread::sleep(std::time::Duration::from_secs(if quick { 1 } else { 3 }));
+    settle();
     match &built.c {
         _ if !want("c") => drop(results.missing.insert("c".into(), "not selected".into())),
         Ok(exe) => run_program(
@@ -156,12 +160,14 @@ fn main() -> ExitCode {
         ),
         Err(e) => drop(results.missing.insert("c".into(), e.clone())),
     }
+    settle();
     if want("codec") {
         eprintln!("== cbor (in process)");
         codec::run(&mut results, quick);
     } else {
         results.missing.insert("cbor".into(), "not selected".into());
     }
+    settle();
     if want("ipc") {
         eprintln!("== ipc (in process, Unix socket)");
         if let Err(e) = ipc::run(&mut results, quick) {
