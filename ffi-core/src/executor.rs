@@ -7,6 +7,7 @@
 
 use crate::reply::Reply;
 use crate::timer::Timers;
+use std::any::Any;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
@@ -61,6 +62,8 @@ enum Msg {
     Spawn(BoxJob, Option<Reply>),
     Wake(u64),
     Cancel(usize),
+    /// A reference the worker holds until it exits (see `keep_alive`).
+    KeepAlive(Box<dyn Any + Send>),
 }
 
 struct Queue {
@@ -137,6 +140,12 @@ impl Executor {
         }
     }
 
+    /// Makes the worker hold `value` until it has dropped every task, so
+    /// that tasks may borrow what `value` keeps alive.
+    pub(crate) fn keep_alive(&self, value: Box<dyn Any + Send>) {
+        let _ = self.shared.push(Msg::KeepAlive(value));
+    }
+
     pub(crate) fn cancel(&self, user_data: usize) {
         let _ = self.shared.push(Msg::Cancel(user_data));
     }
@@ -211,6 +220,8 @@ struct Worker {
     generations: Vec<u32>,
     free: Vec<u32>,
     live: usize,
+    /// Dropped last, after every task (fields drop in declaration order).
+    keep_alive: Option<Box<dyn Any + Send>>,
 }
 
 /// How long an idle worker keeps checking for new work before it parks.
@@ -238,6 +249,7 @@ impl Worker {
             generations: Vec::new(),
             free: Vec::new(),
             live: 0,
+            keep_alive: None,
         }
     }
 
@@ -306,6 +318,7 @@ impl Worker {
                 self.poll(key);
             }
             Msg::Wake(key) => self.poll(key),
+            Msg::KeepAlive(value) => self.keep_alive = Some(value),
             Msg::Cancel(ud) => {
                 let keys: Vec<u64> = self.live_keys(|t| t.user_data == Some(ud));
                 for key in keys {
@@ -416,11 +429,15 @@ impl Worker {
         let msg = crate::context::DESTROYED;
         let (rest, _) = self.take_msgs();
         for m in rest {
-            if let Msg::Spawn(job, reply) = m {
-                drop_quietly(job);
-                if let Some(r) = reply {
-                    r.fail(msg);
+            match m {
+                Msg::Spawn(job, reply) => {
+                    drop_quietly(job);
+                    if let Some(r) = reply {
+                        r.fail(msg);
+                    }
                 }
+                Msg::KeepAlive(value) => self.keep_alive = Some(value),
+                Msg::Wake(_) | Msg::Cancel(_) => {}
             }
         }
         for key in self.live_keys(|_| true) {

@@ -21,7 +21,7 @@ pub mod time;
 mod timer;
 mod value;
 
-pub use context::Context;
+pub use context::{Context, ContextRef};
 pub use executor::BoxFuture;
 pub use value::{Arena, FfiType, LiftError, raw_slice, zeroed};
 

@@ -9,7 +9,7 @@
 
 use crate::FfiType;
 use crate::abi::{FfiCallback, FfiHostFn, RET_ERR, RET_MISSING_CALLBACK, RET_OK};
-use crate::context::Context;
+use crate::context::{Context, ContextRef};
 use crate::executor::{BoxFuture, CallJob};
 use crate::registry::Registry;
 use crate::reply::Reply;
@@ -173,7 +173,7 @@ impl<S: Send + Sync + 'static> Library<S> {
         ctx: *mut c_void,
         cb: FfiCallback,
         ud: *mut c_void,
-        make: impl FnOnce(Arc<Context<S>>) -> Result<F, String>,
+        make: impl FnOnce(ContextRef<S>) -> Result<F, String>,
     ) -> c_int
     where
         R: FfiType,
@@ -187,7 +187,7 @@ impl<S: Send + Sync + 'static> Library<S> {
             reply.fail(BAD_HANDLE);
             return RET_ERR;
         };
-        let fut = match guard(|| make(ctx.clone())) {
+        let fut = match guard(|| make(ContextRef::new(&ctx))) {
             Ok(f) => f,
             Err(e) => {
                 reply.fail(&e);
