@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE
 #include "fixture.h"
+#include "check.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -13,28 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
-static int passed, failed;
-
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (cond) {                                                          \
-            passed++;                                                        \
-        } else {                                                             \
-            failed++;                                                        \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
-                    #cond);                                                  \
-        }                                                                    \
-    } while (0)
-
 static double now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static FFIStr str(const char *s) {
-    FFIStr r = {s, strlen(s)};
-    return r;
 }
 
 /* Waits for an answer; the callback sets *done. */
@@ -311,6 +294,5 @@ int main(void) {
     test_listener_removing_itself(ctx);
     CHECK(fixture_destroy(ctx) == RET_OK);
     test_no_delivery_after_destroy();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return report();
 }

@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE
 #include "fixture.h"
+#include "check.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -12,19 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int passed, failed;
-
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (cond) {                                                          \
-            passed++;                                                        \
-        } else {                                                             \
-            failed++;                                                        \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
-                    #cond);                                                  \
-        }                                                                    \
-    } while (0)
 
 /* One awaited answer: the callback copies what it got and signals. */
 typedef struct Waiter {
@@ -78,11 +66,6 @@ static void waiter_wait(Waiter *w) {
         pthread_cond_wait(&w->cv, &w->mu);
     }
     pthread_mutex_unlock(&w->mu);
-}
-
-static FFIStr str(const char *s) {
-    FFIStr r = {s, strlen(s)};
-    return r;
 }
 
 static void *create(const char *label, Waiter *w) {
@@ -438,6 +421,5 @@ int main(void) {
     test_destroy_fails_calls_in_flight();
     test_failing_constructor();
 
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return report();
 }

@@ -104,3 +104,32 @@ impl IpcClient {
         matches!(self.stream.read(&mut b), Ok(0) | Err(_))
     }
 }
+
+/// A server running on its own thread; stopped and joined on drop.
+pub struct Running {
+    /// `unix:<path>` or `<host>:<port>`, as the server reports it.
+    pub addr: String,
+    stop: ffi_core::ipc::ShutdownHandle,
+    thread: Option<std::thread::JoinHandle<io::Result<()>>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.stop.shutdown();
+        if let Some(t) = self.thread.take() {
+            t.join().expect("server thread").expect("server result");
+        }
+    }
+}
+
+/// Serves `service` with `server` on a thread of its own.
+pub fn start(server: ffi_core::ipc::Server, service: ffi_core::ipc::Service) -> Running {
+    let addr = server.local_addr().to_string();
+    let stop = server.shutdown_handle();
+    let thread = std::thread::spawn(move || server.serve(service));
+    Running {
+        addr,
+        stop,
+        thread: Some(thread),
+    }
+}

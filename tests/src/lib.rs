@@ -31,6 +31,36 @@ pub fn lib_dir() -> PathBuf {
 /// The packages whose shared libraries the suites load.
 pub const LIBRARIES: [&str; 3] = ["timer", "host_demo", "fixture"];
 
+/// The generated `<lib><suffix>` headers (`.h`, `_cbor.h`, `.hpp`) of every
+/// library under test, then of every golden case of the generator.
+pub fn generated_headers(suffix: &str) -> Vec<PathBuf> {
+    let libraries = [
+        ("examples/timer", "my_timer"),
+        ("examples/host_demo", "host_demo"),
+        ("tests/fixture", "fixture"),
+    ];
+    let mut out: Vec<PathBuf> = libraries
+        .iter()
+        .map(|(dir, name)| {
+            root()
+                .join(dir)
+                .join("bindings")
+                .join(format!("{name}{suffix}"))
+        })
+        .collect();
+    let golden = root().join("ffi-build/tests/golden");
+    let mut cases: Vec<_> = std::fs::read_dir(&golden)
+        .expect("golden dir")
+        .flatten()
+        .collect();
+    cases.sort_by_key(|c| c.file_name());
+    for case in cases {
+        let name = case.file_name().to_string_lossy().into_owned();
+        out.push(case.path().join("expected").join(format!("{name}{suffix}")));
+    }
+    out
+}
+
 /// Builds the example and fixture libraries (and so their bindings), once
 /// per test binary.
 pub fn build_libraries() {

@@ -5,23 +5,9 @@ use e2e::{LIBRARIES, build_libraries, lib_dir, root, run, stdout_of};
 use std::path::PathBuf;
 use std::process::Command;
 
-/// `<lib>.h` of every library under test.
+/// `<lib>.h` of every library under test, then of every golden case.
 fn headers() -> Vec<PathBuf> {
-    let dirs = ["examples/timer", "examples/host_demo", "tests/fixture"];
-    assert_eq!(dirs.len(), LIBRARIES.len());
-    let names = ["my_timer", "host_demo", "fixture"];
-    let mut out: Vec<PathBuf> = dirs
-        .iter()
-        .zip(names)
-        .map(|(d, n)| root().join(d).join("bindings").join(format!("{n}.h")))
-        .collect();
-    // The generator's golden outputs too: they cover shapes the libraries don't.
-    let golden = root().join("ffi-build/tests/golden");
-    for case in std::fs::read_dir(&golden).expect("golden dir").flatten() {
-        let name = case.file_name().to_string_lossy().into_owned();
-        out.push(case.path().join("expected").join(format!("{name}.h")));
-    }
-    out
+    e2e::generated_headers(".h")
 }
 
 fn scratch() -> PathBuf {

@@ -609,25 +609,7 @@ fn cbor_headers_compile_as_c11_and_cpp17() {
     e2e::build_libraries();
     let dir = e2e::lib_dir().join("e2e-cbor");
     std::fs::create_dir_all(&dir).unwrap();
-    let mut headers: Vec<_> = [
-        ("examples/timer", "my_timer"),
-        ("examples/host_demo", "host_demo"),
-        ("tests/fixture", "fixture"),
-    ]
-    .iter()
-    .map(|(d, n)| {
-        e2e::root()
-            .join(d)
-            .join("bindings")
-            .join(format!("{n}_cbor.h"))
-    })
-    .collect();
-    for case in ["basic", "shapes"] {
-        headers.push(e2e::root().join(format!(
-            "ffi-build/tests/golden/{case}/expected/{case}_cbor.h"
-        )));
-    }
-    for h in headers {
+    for h in e2e::generated_headers("_cbor.h") {
         let stem = h.file_stem().unwrap().to_string_lossy().into_owned();
         let src = format!("#include \"{0}\"\n#include \"{0}\"\n", h.display());
         for (compiler, std, ext) in [("cc", "-std=c11", "c"), ("c++", "-std=c++17", "cpp")] {

@@ -91,20 +91,7 @@ fn googletest_suite_passes() {
 
 /// `<lib>.hpp` of every library under test, and of every golden case.
 fn cpp_headers() -> Vec<PathBuf> {
-    let dirs = ["examples/timer", "examples/host_demo", "tests/fixture"];
-    let names = ["my_timer", "host_demo", "fixture"];
-    assert_eq!(dirs.len(), LIBRARIES.len());
-    let mut out: Vec<PathBuf> = dirs
-        .iter()
-        .zip(names)
-        .map(|(d, n)| root().join(d).join("bindings").join(format!("{n}.hpp")))
-        .collect();
-    let golden = root().join("ffi-build/tests/golden");
-    for case in std::fs::read_dir(&golden).expect("golden dir").flatten() {
-        let name = case.file_name().to_string_lossy().into_owned();
-        out.push(case.path().join("expected").join(format!("{name}.hpp")));
-    }
-    out
+    e2e::generated_headers(".hpp")
 }
 
 fn compile_cpp(dir: &Path, stem: &str, source: &str, includes: &[&Path], extra: &[&str]) {

@@ -8,13 +8,12 @@
 
 use e2e::native::*;
 use ffi_core::cbor::{from_slice, to_vec};
-use ffi_core::ipc::{Server, Service, ShutdownHandle};
+use ffi_core::ipc::{Server, Service};
 use std::ffi::{c_char, c_int, c_void};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::os::unix::net::UnixStream;
 use std::sync::{Condvar, Mutex};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 const RET_MISSING_CALLBACK: c_int = 2;
@@ -593,22 +592,7 @@ fn cbor_entry_points_with_null_or_unknown_arguments() {
 // IPC: frames a byte at a time, lying sizes, non-UTF-8 method names.
 
 /// A fixture server on its own thread; stopped and joined on drop.
-struct Running {
-    addr: String,
-    stop: ShutdownHandle,
-    thread: Option<JoinHandle<std::io::Result<()>>>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.stop.shutdown();
-        if let Some(t) = self.thread.take() {
-            t.join().expect("server thread").expect("server result");
-        }
-    }
-}
-
-fn serve(unix: bool) -> Running {
+fn serve(unix: bool) -> e2e::ipc::Running {
     let service = Service::create(ffi_core::cbor_abi!(fixture), &label_request("hostile")).unwrap();
     let b = Server::builder();
     let server = if unix {
@@ -617,10 +601,7 @@ fn serve(unix: bool) -> Running {
         b.bind_tcp("127.0.0.1:0")
     }
     .unwrap();
-    let addr = server.local_addr().to_string();
-    let stop = server.shutdown_handle();
-    let thread = Some(std::thread::spawn(move || server.serve(service)));
-    Running { addr, stop, thread }
+    e2e::ipc::start(server, service)
 }
 
 /// A raw connection: writes exactly what it is given.

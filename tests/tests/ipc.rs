@@ -2,27 +2,10 @@
 //! answers, concurrency, and the timer server binary with the Go remote
 //! client. Only 127.0.0.1 and Unix sockets; every server is stopped.
 
-use e2e::ipc::{IpcClient, frame, temp_socket};
+use e2e::ipc::{IpcClient, Running, frame, start, temp_socket};
 use ffi_core::abi::{RET_ERR, RET_OK};
 use ffi_core::cbor::{CborType, Encoder, from_slice, to_vec};
-use ffi_core::ipc::{Server, Service, ShutdownHandle};
-use std::thread::JoinHandle;
-
-/// A server running on its own thread; stopped and joined on drop.
-struct Running {
-    addr: String,
-    stop: ShutdownHandle,
-    thread: Option<JoinHandle<std::io::Result<()>>>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.stop.shutdown();
-        if let Some(t) = self.thread.take() {
-            t.join().expect("server thread").expect("server result");
-        }
-    }
-}
+use ffi_core::ipc::{Server, Service};
 
 fn one(name: &str, v: &impl CborType) -> Vec<u8> {
     let mut e = Encoder::new();
@@ -30,17 +13,6 @@ fn one(name: &str, v: &impl CborType) -> Vec<u8> {
     e.text(name);
     v.encode(&mut e);
     e.into_bytes()
-}
-
-fn start(server: Server, service: Service) -> Running {
-    let addr = server.local_addr().to_string();
-    let stop = server.shutdown_handle();
-    let thread = std::thread::spawn(move || server.serve(service));
-    Running {
-        addr,
-        stop,
-        thread: Some(thread),
-    }
 }
 
 fn fixture_on(unix: bool, max_frame: u64) -> Running {
