@@ -126,22 +126,7 @@ fn ctor(out: &mut String, lib: &Library, n: &CNames) {
         n.function("create"),
         c_params(lib, &f.params)
     );
-    let lifted = lifts(lib, &f.params, "                ");
-    let call = format!("{}({})", f.rust_path, args(&f.params));
-    let body = if f.is_async {
-        format!(
-            "LIBRARY.create_async(__ffi_cb, __ffi_ud, move || {{\n{lifted}                \
-             Ok(async move {{ {call}.await }})\n            }})"
-        )
-    } else {
-        format!(
-            "LIBRARY.create_sync(__ffi_cb, __ffi_ud, move || {{\n{lifted}                {call}\n            }})"
-        )
-    };
-    let _ = writeln!(
-        out,
-        "        // SAFETY: forwarded from the caller.\n        unsafe {{\n            {body}\n        }}\n    }}\n"
-    );
+    finish(out, &ctor_body(f, &lifts(lib, &f.params, INDENT)));
 }
 
 fn method(out: &mut String, lib: &Library, n: &CNames, f: &Function) {
@@ -152,21 +137,52 @@ fn method(out: &mut String, lib: &Library, n: &CNames, f: &Function) {
         n.function(&f.name),
         c_params(lib, &f.params)
     );
-    let sep = if f.params.is_empty() { "" } else { ", " };
-    let call = format!("{}(__ffi_state{sep}{})", f.rust_path, args(&f.params));
-    let body = if f.is_async {
-        let lifted = lifts(lib, &f.params, "                ");
+    let body = method_body(f, &lifts(lib, &f.params, INDENT), |call| call.to_string());
+    finish(out, &body);
+}
+
+/// Indentation of the statements inside a call's closure.
+pub(super) const INDENT: &str = "                ";
+
+/// The call of a constructor's extern function; `prelude` turns the
+/// foreign arguments into Rust values of the parameters' names.
+pub(super) fn ctor_body(f: &Function, prelude: &str) -> String {
+    let call = format!("{}({})", f.rust_path, args(&f.params));
+    if f.is_async {
         format!(
-            "LIBRARY.call_async(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_context| {{\n{lifted}                \
-             Ok(async move {{\n                    let __ffi_state = __ffi_context.state().await?;\n                    \
-             {call}.await\n                }})\n            }})"
+            "LIBRARY.create_async(__ffi_cb, __ffi_ud, move || {{\n{prelude}{INDENT}\
+             Ok(async move {{ {call}.await }})\n            }})"
         )
     } else {
-        let lifted = lifts(lib, &f.params, "                ");
         format!(
-            "LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state| {{\n{lifted}                {call}\n            }})"
+            "LIBRARY.create_sync(__ffi_cb, __ffi_ud, move || {{\n{prelude}{INDENT}{call}\n            }})"
         )
-    };
+    }
+}
+
+/// The call of a method's extern function: `prelude` as for
+/// [`ctor_body`], `answer` maps the handler's result expression to what
+/// the caller gets (as is for the native ABI, encoded for CBOR).
+pub(super) fn method_body(f: &Function, prelude: &str, answer: impl Fn(&str) -> String) -> String {
+    let sep = if f.params.is_empty() { "" } else { ", " };
+    let call = format!("{}(__ffi_state{sep}{})", f.rust_path, args(&f.params));
+    if f.is_async {
+        let answer = answer(&format!("{call}.await"));
+        format!(
+            "LIBRARY.call_async(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_context| {{\n{prelude}{INDENT}\
+             Ok(async move {{\n                    let __ffi_state = __ffi_context.state().await?;\n                    \
+             {answer}\n                }})\n            }})"
+        )
+    } else {
+        let answer = answer(&call);
+        format!(
+            "LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state| {{\n{prelude}{INDENT}{answer}\n            }})"
+        )
+    }
+}
+
+/// Closes an extern function around the library call `body`.
+pub(super) fn finish(out: &mut String, body: &str) {
     let _ = writeln!(
         out,
         "        // SAFETY: forwarded from the caller.\n        unsafe {{\n            {body}\n        }}\n    }}\n"

@@ -5,7 +5,7 @@
 //! goes through the same `Library` calls.
 
 use super::c::names::CNames;
-use super::rust::rust_type;
+use super::rust::{INDENT, ctor_body, finish, method_body, rust_type};
 use super::wire::wire_name;
 use crate::ir::{Function, Library, Param};
 use std::fmt::Write;
@@ -73,14 +73,6 @@ fn decode(lib: &Library, params: &[Param], indent: &str) -> String {
     s
 }
 
-fn args(params: &[Param]) -> String {
-    params
-        .iter()
-        .map(|p| p.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn ctor(out: &mut String, lib: &Library, n: &CNames) {
     let f = &lib.ctor;
     out.push_str(SAFETY_DOC);
@@ -90,22 +82,7 @@ fn ctor(out: &mut String, lib: &Library, n: &CNames) {
          __ffi_req: *const u8, __ffi_len: usize) -> *mut {P}::c_void {{",
         n.function("create_cbor"),
     );
-    let decoded = decode(lib, &f.params, "                ");
-    let call = format!("{}({})", f.rust_path, args(&f.params));
-    let body = if f.is_async {
-        format!(
-            "LIBRARY.create_async(__ffi_cb, __ffi_ud, move || {{\n{decoded}                \
-             Ok(async move {{ {call}.await }})\n            }})"
-        )
-    } else {
-        format!(
-            "LIBRARY.create_sync(__ffi_cb, __ffi_ud, move || {{\n{decoded}                {call}\n            }})"
-        )
-    };
-    let _ = writeln!(
-        out,
-        "        // SAFETY: forwarded from the caller.\n        unsafe {{\n            {body}\n        }}\n    }}\n"
-    );
+    finish(out, &ctor_body(f, &decode(lib, &f.params, INDENT)));
 }
 
 fn method(out: &mut String, lib: &Library, n: &CNames, f: &Function) {
@@ -116,25 +93,11 @@ fn method(out: &mut String, lib: &Library, n: &CNames, f: &Function) {
          __ffi_ud: *mut {P}::c_void, __ffi_req: *const u8, __ffi_len: usize) -> {P}::c_int {{",
         n.function(&format!("{}_cbor", f.name)),
     );
-    let sep = if f.params.is_empty() { "" } else { ", " };
-    let call = format!("{}(__ffi_state{sep}{})", f.rust_path, args(&f.params));
-    let decoded = decode(lib, &f.params, "                ");
-    let body = if f.is_async {
-        format!(
-            "LIBRARY.call_async(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_context| {{\n{decoded}                \
-             Ok(async move {{\n                    let __ffi_state = __ffi_context.state().await?;\n                    \
-             {C}::glue::encode_result({call}.await)\n                }})\n            }})"
-        )
-    } else {
-        format!(
-            "LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state| {{\n{decoded}                \
-             {C}::glue::encode_result({call})\n            }})"
-        )
-    };
-    let _ = writeln!(
-        out,
-        "        // SAFETY: forwarded from the caller.\n        unsafe {{\n            {body}\n        }}\n    }}\n"
-    );
+    let decoded = decode(lib, &f.params, INDENT);
+    let body = method_body(f, &decoded, |call| {
+        format!("{C}::glue::encode_result({call})")
+    });
+    finish(out, &body);
 }
 
 /// `<lib>_call_cbor`: routes by Rust method name.
