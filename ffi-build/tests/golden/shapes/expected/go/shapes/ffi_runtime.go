@@ -25,41 +25,56 @@ import (
 var errBadHandle = errors.New("invalid context handle (never created, or already destroyed)")
 
 // handles maps the integers C holds as user data to Go values, so C never
-// holds a Go pointer. Ids are never reused.
-var handles = struct {
+// holds a Go pointer. Ids are never reused. The table is sharded by id so
+// that callers and the library's threads rarely wait for one another.
+var handles struct {
+	next   atomic.Uintptr
+	shards [64]handleShard
+}
+
+type handleShard struct {
 	sync.Mutex
-	next uintptr
-	m    map[uintptr]any
-}{m: map[uintptr]any{}}
+	m map[uintptr]any
+	_ [40]byte // keeps neighbouring shards off one cache line
+}
+
+func shardOf(id uintptr) *handleShard { return &handles.shards[id%uintptr(len(handles.shards))] }
 
 func newHandle(v any) uintptr {
-	handles.Lock()
-	defer handles.Unlock()
-	handles.next++
-	handles.m[handles.next] = v
-	return handles.next
+	id := handles.next.Add(1)
+	s := shardOf(id)
+	s.Lock()
+	if s.m == nil {
+		s.m = map[uintptr]any{}
+	}
+	s.m[id] = v
+	s.Unlock()
+	return id
 }
 
 func lookupHandle(id uintptr) (any, bool) {
-	handles.Lock()
-	defer handles.Unlock()
-	v, ok := handles.m[id]
+	s := shardOf(id)
+	s.Lock()
+	defer s.Unlock()
+	v, ok := s.m[id]
 	return v, ok
 }
 
 // takeHandle looks id up and removes it.
 func takeHandle(id uintptr) (any, bool) {
-	handles.Lock()
-	defer handles.Unlock()
-	v, ok := handles.m[id]
-	delete(handles.m, id)
+	s := shardOf(id)
+	s.Lock()
+	defer s.Unlock()
+	v, ok := s.m[id]
+	delete(s.m, id)
 	return v, ok
 }
 
 func releaseHandle(id uintptr) {
-	handles.Lock()
-	defer handles.Unlock()
-	delete(handles.m, id)
+	s := shardOf(id)
+	s.Lock()
+	defer s.Unlock()
+	delete(s.m, id)
 }
 
 // liftFunc copies a RET_OK message into Go memory; it runs inside the
