@@ -5,7 +5,7 @@
 
 use super::aligned;
 use super::names::GoNames;
-use crate::ir::{EnumDef, Library, Message, Primitive, StructDef, TypeRef};
+use crate::ir::{EnumDef, Field, Library, Message, Primitive, StructDef, TypeRef};
 use std::fmt::Write;
 
 /// The Go spelling of a type.
@@ -67,6 +67,17 @@ pub(crate) fn declarations(out: &mut String, lib: &Library, n: &GoNames) {
 }
 
 fn struct_decl(out: &mut String, s: &StructDef, n: &GoNames) {
+    struct_type(out, s, n, |_| None);
+}
+
+/// `type <Name> struct {...}`, fields in Rust order; `tag` may add a
+/// struct tag to a field (the remote client's `cbor:"..."` tags).
+pub(crate) fn struct_type(
+    out: &mut String,
+    s: &StructDef,
+    n: &GoNames,
+    tag: impl Fn(&Field) -> Option<String>,
+) {
     doc_comment(
         out,
         "",
@@ -80,34 +91,21 @@ fn struct_decl(out: &mut String, s: &StructDef, n: &GoNames) {
             out.push_str(&aligned("\t", &std::mem::take(&mut block)));
             doc_comment(out, "\t", &f.docs, "");
         }
-        block.push(vec![n.exported(&f.name), go_type(&f.ty)]);
+        let mut row = vec![n.exported(&f.name), go_type(&f.ty)];
+        row.extend(tag(f));
+        block.push(row);
     }
     out.push_str(&aligned("\t", &block));
     out.push_str("}\n\n");
 }
 
 fn enum_decl(out: &mut String, e: &EnumDef, n: &GoNames) {
-    doc_comment(
+    enum_type(
         out,
-        "",
-        &e.docs,
+        e,
+        n,
         &format!("{} mirrors the Rust enum {}.", e.name, e.name),
     );
-    let _ = writeln!(out, "type {} int32\n\nconst (", e.name);
-    let mut block = Vec::new();
-    for (i, v) in e.variants.iter().enumerate() {
-        if !v.docs.is_empty() {
-            out.push_str(&aligned("\t", &std::mem::take(&mut block)));
-            doc_comment(out, "\t", &v.docs, "");
-        }
-        block.push(vec![
-            n.enum_const(&e.name, &v.name),
-            e.name.clone(),
-            format!("= {i}"),
-        ]);
-    }
-    out.push_str(&aligned("\t", &block));
-    out.push_str(")\n\n");
     let _ = writeln!(out, "// String returns the Rust name of the variant.");
     let _ = writeln!(out, "func (v {}) String() string {{\n\tswitch v {{", e.name);
     for v in &e.variants {
@@ -123,6 +121,26 @@ fn enum_decl(out: &mut String, e: &EnumDef, n: &GoNames) {
         "\t}}\n\treturn enumString({:?}, int32(v))\n}}\n",
         e.name
     );
+}
+
+/// `type <Name> int32` and its constants, one per variant, valued by index.
+pub(crate) fn enum_type(out: &mut String, e: &EnumDef, n: &GoNames, fallback_doc: &str) {
+    doc_comment(out, "", &e.docs, fallback_doc);
+    let _ = writeln!(out, "type {} int32\n\nconst (", e.name);
+    let mut block = Vec::new();
+    for (i, v) in e.variants.iter().enumerate() {
+        if !v.docs.is_empty() {
+            out.push_str(&aligned("\t", &std::mem::take(&mut block)));
+            doc_comment(out, "\t", &v.docs, "");
+        }
+        block.push(vec![
+            n.enum_const(&e.name, &v.name),
+            e.name.clone(),
+            format!("= {i}"),
+        ]);
+    }
+    out.push_str(&aligned("\t", &block));
+    out.push_str(")\n\n");
 }
 
 /// `lift<T>` and `lower<T>` for every struct and every `Vec`/`Option`.

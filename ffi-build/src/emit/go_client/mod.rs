@@ -4,9 +4,8 @@
 //! code; `<pkg>client.go` declares the types (with CBOR tags giving their
 //! wire names) and one method pair per `#[ffi]` function.
 
-use super::go::aligned;
 use super::go::names::GoNames;
-use super::go::types::go_type;
+use super::go::types::{doc_comment, enum_type, go_type, struct_type};
 use super::wire::wire_name;
 use crate::ir::{EnumDef, Function, Library, StructDef, TypeRef};
 use std::fmt::Write;
@@ -51,79 +50,29 @@ pub(crate) fn package(lib: &Library) -> Vec<(String, String)> {
     vec![("conn.go".into(), conn), (format!("{pkg}.go"), out)]
 }
 
-fn docs(out: &mut String, indent: &str, lines: &[String], fallback: &str) {
-    if lines.is_empty() && !fallback.is_empty() {
-        let _ = writeln!(out, "{indent}// {fallback}");
-    }
-    for l in lines {
-        let l = l.trim();
-        let _ = if l.is_empty() {
-            writeln!(out, "{indent}//")
-        } else {
-            writeln!(out, "{indent}// {l}")
-        };
-    }
-}
-
 fn struct_decl(out: &mut String, s: &StructDef, n: &GoNames) {
-    docs(
-        out,
-        "",
-        &s.docs,
-        &format!("{} mirrors the Rust struct {}.", s.name, s.name),
-    );
-    let _ = writeln!(out, "type {} struct {{", s.name);
-    let mut block = Vec::new();
-    for f in &s.fields {
-        if !f.docs.is_empty() {
-            out.push_str(&aligned("\t", &std::mem::take(&mut block)));
-            docs(out, "\t", &f.docs, "");
-        }
+    struct_type(out, s, n, |f| {
         // Only options may be left out: a zero number is still sent.
         let omit = if matches!(f.ty, TypeRef::Option(_)) {
             ",omitempty"
         } else {
             ""
         };
-        block.push(vec![
-            n.exported(&f.name),
-            go_type(&f.ty),
-            format!("`cbor:\"{}{omit}\"`", wire_name(&f.name)),
-        ]);
-    }
-    out.push_str(&aligned("\t", &block));
-    out.push_str("}\n\n");
+        Some(format!("`cbor:\"{}{omit}\"`", wire_name(&f.name)))
+    });
 }
 
 fn enum_decl(out: &mut String, e: &EnumDef, n: &GoNames) {
-    docs(
-        out,
-        "",
-        &e.docs,
-        &format!(
-            "{} mirrors the Rust enum {}; it crosses the wire as the variant name.",
-            e.name, e.name
-        ),
+    let doc = format!(
+        "{} mirrors the Rust enum {}; it crosses the wire as the variant name.",
+        e.name, e.name
     );
-    let _ = writeln!(out, "type {} int32\n\nconst (", e.name);
-    let rows: Vec<Vec<String>> = e
-        .variants
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            vec![
-                n.enum_const(&e.name, &v.name),
-                e.name.clone(),
-                format!("= {i}"),
-            ]
-        })
-        .collect();
-    out.push_str(&aligned("\t", &rows));
+    enum_type(out, e, n, &doc);
     let names: Vec<String> = e.variants.iter().map(|v| format!("{:?}", v.name)).collect();
     let list = format!("names{}", e.name);
     let _ = write!(
         out,
-        ")\n\nvar {list} = []string{{{}}}\n\n\
+        "var {list} = []string{{{}}}\n\n\
          // String returns the Rust name of the variant.\n\
          func (v {t}) String() string {{\n\
          \tif v >= 0 && int(v) < len({list}) {{\n\t\treturn {list}[v]\n\t}}\n\
@@ -169,7 +118,7 @@ fn method(out: &mut String, m: &Function, n: &GoNames) {
         None => ("error".to_string(), "callNone".to_string()),
     };
     let plain = n.exported(&m.name);
-    docs(
+    doc_comment(
         out,
         "",
         &m.docs,

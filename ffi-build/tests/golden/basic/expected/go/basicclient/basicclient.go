@@ -13,7 +13,8 @@ import (
 type Mode int32
 
 const (
-	ModeFast    Mode = 0
+	ModeFast Mode = 0
+	// Careful mode.
 	ModeCareful Mode = 1
 )
 
