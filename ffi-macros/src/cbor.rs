@@ -8,8 +8,9 @@ use syn::ext::IdentExt;
 use syn::{DataEnum, FieldsNamed, Ident};
 
 /// The wire name of a Rust field: lowerCamelCase (`delay_ms` -> `delayMs`).
-/// Identical to `ffi_build`'s and `ffi_core::cbor::wire_name`; the golden
-/// wire vectors keep the copies in agreement.
+/// Identical to `ffi_core::cbor::wire_name` (this crate cannot depend on
+/// it: `ffi-core` depends on this one); the golden wire vectors keep the
+/// two in agreement.
 pub(crate) fn wire_name(rust_name: &str) -> String {
     let mut out = String::with_capacity(rust_name.len());
     let mut upper = false;

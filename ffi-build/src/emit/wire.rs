@@ -4,25 +4,9 @@
 
 use crate::ir::{Primitive, TypeRef};
 
-/// The wire name of a Rust field or parameter: lowerCamelCase
-/// (`delay_ms` -> `delayMs`, `http_url` -> `httpUrl`). The `#[ffi_type]`
-/// macro and `ffi_core::cbor::wire_name` carry identical copies; the
-/// golden wire vectors keep them in agreement.
-pub fn wire_name(rust_name: &str) -> String {
-    let mut out = String::with_capacity(rust_name.len());
-    let mut upper = false;
-    for c in rust_name.trim_start_matches("r#").chars() {
-        if c == '_' {
-            upper = !out.is_empty();
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+/// The wire name of a Rust field or parameter: the runtime's, so the
+/// generated glue and clients agree with the codec by construction.
+pub use ffi_core::cbor::wire_name;
 
 /// A type in CDDL (RFC 8610) notation, for the schema comments of
 /// `<lib>_cbor.h`. Integer widths are given as CDDL's `.size`-free
@@ -57,18 +41,4 @@ pub(crate) fn cddl_entry(rust_name: &str, ty: &TypeRef) -> String {
         ""
     };
     format!("{opt}\"{}\": {}", wire_name(rust_name), cddl(ty))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wire_names() {
-        assert_eq!(wire_name("delay_ms"), "delayMs");
-        assert_eq!(wire_name("job_id"), "jobId");
-        assert_eq!(wire_name("http_url"), "httpUrl");
-        assert_eq!(wire_name("i8_v"), "i8V");
-        assert_eq!(wire_name("req"), "req");
-    }
 }

@@ -102,9 +102,10 @@ pub fn field<T: CborType>(d: &mut Decoder<'_>, wire_name: &str) -> Result<T, Dec
 }
 
 /// The wire name of a Rust field or parameter: lowerCamelCase
-/// (`delay_ms` -> `delayMs`, `http_url` -> `httpUrl`). `ffi-build` and the
-/// `#[ffi_type]` macro carry identical copies; golden vectors keep the
-/// three in agreement.
+/// (`delay_ms` -> `delayMs`, `http_url` -> `httpUrl`). `ffi-build` uses
+/// this one; the `#[ffi_type]` macro, which cannot depend on this crate,
+/// carries an identical copy, and the golden vectors keep the two in
+/// agreement.
 pub fn wire_name(rust_name: &str) -> String {
     let mut out = String::with_capacity(rust_name.len());
     let mut upper = false;

@@ -230,6 +230,7 @@ fn wire_names_are_lower_camel_case() {
         ("http_url", "httpUrl"),
         ("i8_v", "i8V"),
         ("name", "name"),
+        ("req", "req"),
         ("r#type", "type"),
     ] {
         assert_eq!(wire_name(rust), wire);
