@@ -28,7 +28,7 @@ const PREAMBLE: &str = "\
 
 pub(crate) fn header(lib: &Library) -> String {
     let n = CNames::new(&lib.name);
-    let guard = n.include_guard("_CBOR_H");
+    let guard = n.sym.macro_name(crate::ir::Macro::CborHeaderGuard);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -53,7 +53,7 @@ pub(crate) fn header(lib: &Library) -> String {
     let _ = writeln!(
         out,
         "void *{}(FFICallBack cb, void *userData, const uint8_t *req, size_t len);\n",
-        n.function("create_cbor")
+        n.sym.lifecycle(crate::ir::Lifecycle::CreateCbor)
     );
     for m in &lib.methods {
         let answer = m.ret.as_ref().map_or_else(|| "null".to_string(), cddl);
@@ -61,7 +61,7 @@ pub(crate) fn header(lib: &Library) -> String {
         let _ = writeln!(
             out,
             "int {}(void *ctx, FFICallBack cb, void *userData, const uint8_t *req, size_t len);\n",
-            n.function(&format!("{}_cbor", m.name))
+            n.sym.method_cbor(&m.name)
         );
     }
     let names: Vec<String> = lib
@@ -76,7 +76,7 @@ pub(crate) fn header(lib: &Library) -> String {
          int {}(void *ctx, const char *method, size_t method_len, FFICallBack cb, void *userData,\n    \
          const uint8_t *req, size_t len);\n",
         names.join(", "),
-        n.function("call_cbor")
+        n.sym.lifecycle(crate::ir::Lifecycle::CallCbor)
     );
     out.push_str("#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n");
     let _ = writeln!(out, "#endif /* {guard} */");

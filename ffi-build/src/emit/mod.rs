@@ -8,6 +8,7 @@ mod go_client;
 mod keywords;
 mod rust;
 mod rust_cbor;
+pub(crate) mod template;
 pub(crate) mod wire;
 
 use crate::ir::Library;

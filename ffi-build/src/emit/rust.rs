@@ -49,13 +49,26 @@ pub(crate) fn glue(lib: &Library) -> String {
     let _ = writeln!(
         out,
         "    #[unsafe(no_mangle)]\n    pub extern \"C\" fn {}() -> u32 {{\n        ::ffi_core::abi::ABI_VERSION\n    }}\n",
-        n.function("abi_version")
+        n.sym.lifecycle(crate::ir::Lifecycle::AbiVersion)
     );
     ctor(&mut out, lib, &n);
     for m in &lib.methods {
         method(&mut out, lib, &n, m);
     }
-    out.push_str(&include_str!("rust_lifecycle.rs.in").replace("{lib}", &lib.name));
+    use crate::ir::Lifecycle::*;
+    out.push_str(&super::template::fill_with_symbols(
+        include_str!("rust_lifecycle.rs.in"),
+        n.sym,
+        &[
+            Destroy,
+            Cancel,
+            RegisterHostFn,
+            HostComplete,
+            AddEventListener,
+            RemoveEventListener,
+        ],
+        &[],
+    ));
     out.push_str(&super::rust_cbor::glue(lib));
     out.push_str("}\n");
     out
@@ -123,7 +136,7 @@ fn ctor(out: &mut String, lib: &Library, n: &CNames) {
     let _ = writeln!(
         out,
         "    #[unsafe(no_mangle)]\n    pub unsafe extern \"C\" fn {}(__ffi_cb: {P}::FfiCallback, __ffi_ud: *mut {P}::c_void{}) -> *mut {P}::c_void {{",
-        n.function("create"),
+        n.sym.lifecycle(crate::ir::Lifecycle::Create),
         c_params(lib, &f.params)
     );
     finish(out, &ctor_body(f, &lifts(lib, &f.params, INDENT)));
@@ -134,7 +147,7 @@ fn method(out: &mut String, lib: &Library, n: &CNames, f: &Function) {
     let _ = writeln!(
         out,
         "    #[unsafe(no_mangle)]\n    pub unsafe extern \"C\" fn {}(__ffi_ctx: *mut {P}::c_void, __ffi_cb: {P}::FfiCallback, __ffi_ud: *mut {P}::c_void{}) -> {P}::c_int {{",
-        n.function(&f.name),
+        n.sym.method(&f.name),
         c_params(lib, &f.params)
     );
     let body = method_body(f, &lifts(lib, &f.params, INDENT), |call| call.to_string());

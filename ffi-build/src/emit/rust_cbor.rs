@@ -80,7 +80,7 @@ fn ctor(out: &mut String, lib: &Library, n: &CNames) {
         out,
         "    #[unsafe(no_mangle)]\n    pub unsafe extern \"C\" fn {}(__ffi_cb: {P}::FfiCallback, __ffi_ud: *mut {P}::c_void, \
          __ffi_req: *const u8, __ffi_len: usize) -> *mut {P}::c_void {{",
-        n.function("create_cbor"),
+        n.sym.lifecycle(crate::ir::Lifecycle::CreateCbor),
     );
     finish(out, &ctor_body(f, &decode(lib, &f.params, INDENT)));
 }
@@ -91,7 +91,7 @@ fn method(out: &mut String, lib: &Library, n: &CNames, f: &Function) {
         out,
         "    #[unsafe(no_mangle)]\n    pub unsafe extern \"C\" fn {}(__ffi_ctx: *mut {P}::c_void, __ffi_cb: {P}::FfiCallback, \
          __ffi_ud: *mut {P}::c_void, __ffi_req: *const u8, __ffi_len: usize) -> {P}::c_int {{",
-        n.function(&format!("{}_cbor", f.name)),
+        n.sym.method_cbor(&f.name),
     );
     let decoded = decode(lib, &f.params, INDENT);
     let body = method_body(f, &decoded, |call| {
@@ -110,14 +110,14 @@ fn dispatcher(out: &mut String, lib: &Library, n: &CNames) {
          __ffi_len: usize) -> {P}::c_int {{\n        \
          // SAFETY: forwarded from the caller.\n        unsafe {{\n            \
          match {C}::glue::method_name(__ffi_method, __ffi_method_len) {{",
-        n.function("call_cbor"),
+        n.sym.lifecycle(crate::ir::Lifecycle::CallCbor),
     );
     for m in &lib.methods {
         let _ = writeln!(
             out,
             "                Ok(b{:?}) => {}(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),",
             m.name,
-            n.function(&format!("{}_cbor", m.name))
+            n.sym.method_cbor(&m.name)
         );
     }
     out.push_str(&format!(

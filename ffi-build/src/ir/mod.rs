@@ -4,9 +4,11 @@
 //! (`crate::emit::*`) reads only this. Nothing here refers to syn.
 
 mod message;
+pub mod symbols;
 mod types;
 
 pub use message::Message;
+pub use symbols::{Lifecycle, Macro, Owner, Symbol, Symbols};
 pub use types::{Primitive, TypeRef};
 
 /// A whole library, as declared by its author's attributes.

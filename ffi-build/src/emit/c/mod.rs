@@ -12,7 +12,7 @@ const COMMON: &str = include_str!("common.h");
 
 pub(crate) fn header(lib: &Library) -> String {
     let n = CNames::new(&lib.name);
-    let guard = n.include_guard("_H");
+    let guard = n.sym.macro_name(crate::ir::Macro::HeaderGuard);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -24,7 +24,7 @@ pub(crate) fn header(lib: &Library) -> String {
     let _ = writeln!(
         out,
         "\n#define {} {}u\n",
-        n.abi_version_macro(),
+        n.sym.macro_name(crate::ir::Macro::AbiVersion),
         crate::ABI_VERSION
     );
     for d in lib.decl_order() {
@@ -45,7 +45,7 @@ pub(crate) fn header(lib: &Library) -> String {
                 let name = n.ty(&TypeRef::Enum(e.name.clone()));
                 let _ = writeln!(out, "typedef int32_t {name};\nenum {{");
                 for (i, v) in e.variants.iter().enumerate() {
-                    let _ = writeln!(out, "    {} = {i},", n.enum_const(&e.name, &v.name));
+                    let _ = writeln!(out, "    {} = {i},", n.sym.enum_const(&e.name, &v.name));
                 }
                 out.push_str("};\n\n");
             }
@@ -55,7 +55,7 @@ pub(crate) fn header(lib: &Library) -> String {
     for (name, params) in args_structs(lib) {
         let fields: Vec<(String, &TypeRef)> =
             params.iter().map(|p| (n.ident(&p.name), &p.ty)).collect();
-        struct_def(&mut out, &n, &n.args_struct(name), &fields);
+        struct_def(&mut out, &n, &n.sym.args_struct(name), &fields);
     }
     functions(&mut out, lib, &n);
     out.push_str("#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n");
@@ -131,7 +131,7 @@ pub(crate) fn describe(n: &CNames, owner: &str, m: Message<'_>) -> String {
         Message::Value(t) => format!("msg points to a {} (len == sizeof it)", n.ty(t)),
         Message::Args(_) => format!(
             "msg points to a {} (len == sizeof it)",
-            n.args_struct(owner)
+            n.sym.args_struct(owner)
         ),
     }
 }
@@ -162,11 +162,21 @@ fn method_docs(f: &Function, n: &CNames) -> Vec<String> {
 }
 
 fn functions(out: &mut String, lib: &Library, n: &CNames) {
-    out.push_str(
-        include_str!("lifecycle.h")
-            .replace("{lib}", &lib.name)
-            .as_str(),
-    );
+    use crate::ir::Lifecycle::*;
+    out.push_str(&crate::emit::template::fill_with_symbols(
+        include_str!("lifecycle.h"),
+        n.sym,
+        &[
+            AbiVersion,
+            Destroy,
+            Cancel,
+            RegisterHostFn,
+            HostComplete,
+            AddEventListener,
+            RemoveEventListener,
+        ],
+        &[],
+    ));
     let ctor = &lib.ctor;
     let mut docs = ctor.docs.clone();
     if !docs.is_empty() {
@@ -180,7 +190,7 @@ fn functions(out: &mut String, lib: &Library, n: &CNames) {
     let _ = writeln!(
         out,
         "void *{}(FFICallBack cb, void *userData{});\n",
-        n.function("create"),
+        n.sym.lifecycle(crate::ir::Lifecycle::Create),
         params_c(n, &ctor.params)
     );
     for m in &lib.methods {
@@ -188,7 +198,7 @@ fn functions(out: &mut String, lib: &Library, n: &CNames) {
         let _ = writeln!(
             out,
             "int {}(void *ctx, FFICallBack cb, void *userData{});\n",
-            n.function(&m.name),
+            n.sym.method(&m.name),
             params_c(n, &m.params)
         );
     }

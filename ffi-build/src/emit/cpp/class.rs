@@ -78,7 +78,7 @@ pub(crate) fn class(out: &mut String, lib: &Library, names: &Names) {
          \x20       callbacks_.reset();\n    }}\n\n\
          \x20   void *ctx_ = nullptr;\n\
          \x20   std::unique_ptr<detail::Callbacks> callbacks_;\n}};\n",
-        c.function("destroy")
+        c.sym.lifecycle(crate::ir::Lifecycle::Destroy)
     );
 }
 
@@ -119,13 +119,13 @@ fn ctor(out: &mut String, lib: &Library, names: &Names, cls: &str) {
          \x20   static Result<{cls}> create({}) {{",
         params_decl(names, &f.params)
     );
-    let abi = c.abi_version_macro();
+    let abi = c.sym.macro_name(crate::ir::Macro::AbiVersion);
     let _ = writeln!(
         out,
         "        uint32_t ffi_abi = {}();\n        if (ffi_abi != {abi}) {{\n\
          \x20           return Error{{\"{}: the library's ABI version \" + std::to_string(ffi_abi) +\n\
          \x20                        \" does not match this header's \" + std::to_string({abi})}};\n        }}",
-        c.function("abi_version"),
+        c.sym.lifecycle(crate::ir::Lifecycle::AbiVersion),
         lib.name
     );
     let (args, arena) = lowered_args(names, &f.params);
@@ -146,8 +146,8 @@ fn ctor(out: &mut String, lib: &Library, names: &Names, cls: &str) {
          \x20       if (ffi_ctx == nullptr) {{\n\
          \x20           return Error{{\"{0} returned no context\"}};\n        }}\n\
          \x20       return {cls}(ffi_ctx);\n    }}\n",
-        c.function("create"),
-        c.function("destroy")
+        c.sym.lifecycle(crate::ir::Lifecycle::Create),
+        c.sym.lifecycle(crate::ir::Lifecycle::Destroy)
     );
 }
 
@@ -169,7 +169,7 @@ fn method(
         ""
     };
     let lift = format!("{ret}, &detail::{}", n.msg_fn(f.ret.as_ref()));
-    let cfn = c.function(&f.name);
+    let cfn = c.sym.method(&f.name);
     let empty = format!(
         "        if (ctx_ == nullptr) {{\n            return detail::moved_from(\"{cls}\");\n        }}\n"
     );

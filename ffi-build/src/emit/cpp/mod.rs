@@ -73,13 +73,14 @@ pub(crate) fn header(lib: &Library) -> String {
     out.push_str("namespace detail {\n\n");
     types::conversions(&mut out, lib, &names);
     types::answer_lifters(&mut out, lib, &names);
+    use crate::ir::Lifecycle;
     let api = [
-        "register_host_fn",
-        "host_complete",
-        "add_event_listener",
-        "remove_event_listener",
+        Lifecycle::RegisterHostFn,
+        Lifecycle::HostComplete,
+        Lifecycle::AddEventListener,
+        Lifecycle::RemoveEventListener,
     ]
-    .map(|f| format!("&{}", c.function(f)))
+    .map(|f| format!("&{}", c.sym.lifecycle(f)))
     .join(", ");
     let _ = writeln!(
         out,

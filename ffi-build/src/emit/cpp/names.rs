@@ -95,7 +95,7 @@ impl<'a> CppNames<'a> {
     }
 
     pub(crate) fn include_guard(&self) -> String {
-        format!("{}_HPP", self.lib.to_uppercase())
+        crate::ir::Symbols::new(self.lib).macro_name(crate::ir::Macro::CppHeaderGuard)
     }
 
     /// A struct, enum or class name.

@@ -217,7 +217,7 @@ pub(crate) fn bind_args(names: &Names, owner: &str, m: Message<'_>) -> String {
     match m {
         Message::Args(_) => format!(
             "const auto &args = *reinterpret_cast<const {} *>(msg);",
-            names.c.args_struct(owner)
+            names.c.sym.args_struct(owner)
         ),
         _ => "(void)msg;".into(),
     }

@@ -18,7 +18,7 @@ pub(crate) fn shells(out: &mut String, lib: &Library, n: &GoNames) {
         "\nstatic inline uintptr_t {}(uintptr_t ud{}) {{\n\treturn (uintptr_t){}({cb}, (void *)ud{});\n}}\n",
         n.shell("create"),
         c_params(&ctor.params, n),
-        n.c.function("create"),
+        n.c.sym.lifecycle(crate::ir::Lifecycle::Create),
         c_args(&ctor.params),
     );
     for m in &lib.methods {
@@ -29,7 +29,7 @@ pub(crate) fn shells(out: &mut String, lib: &Library, n: &GoNames) {
                 "\nstatic inline {capture} {}(uintptr_t h{}) {{\n\t{capture} c;\n\tc.ret = -1;\n\tc.len = 0;\n\tc.heap = NULL;\n\t{}((void *)h, {capture}_cb, &c{});\n\treturn c;\n}}\n",
                 n.shell(&format!("sync_{}", m.name)),
                 c_params(&m.params, n),
-                n.c.function(&m.name),
+                n.c.sym.method(&m.name),
                 c_args(&m.params),
             );
             continue;
@@ -39,7 +39,7 @@ pub(crate) fn shells(out: &mut String, lib: &Library, n: &GoNames) {
             "\nstatic inline int {}(uintptr_t h, uintptr_t ud{}) {{\n\treturn {}((void *)h, {cb}, (void *)ud{});\n}}\n",
             n.shell(&format!("call_{}", m.name)),
             c_params(&m.params, n),
-            n.c.function(&m.name),
+            n.c.sym.method(&m.name),
             c_args(&m.params),
         );
     }
@@ -357,7 +357,7 @@ fn lift_message(
             view(n.c_type(ty)) + &format!("\t\t{} := {}\n", names[0], lift_expr(ty, "*cArgs", n))
         }
         Message::Args(params) => {
-            let mut s = view(format!("C.{}", n.c.args_struct(owner)));
+            let mut s = view(format!("C.{}", n.c.sym.args_struct(owner)));
             for (name, p) in names.iter().zip(params) {
                 let place = format!("cArgs.{}", n.c_field(&p.name));
                 let _ = writeln!(s, "\t\t{name} := {}", lift_expr(&p.ty, &place, n));

@@ -13,6 +13,7 @@ pub(crate) mod names;
 pub(crate) mod types;
 
 use crate::Options;
+use crate::emit::template;
 use crate::ir::Library;
 use names::GoNames;
 use std::fmt::Write;
@@ -33,28 +34,47 @@ pub(crate) fn package(lib: &Library, options: &Options) -> Vec<(String, String)>
     let n = GoNames::new(&lib.name);
     vec![
         (format!("{}.go", n.pkg()), main_file(lib, options, &n)),
-        ("ffi_runtime.go".into(), fill(RUNTIME, lib, &n)),
+        ("ffi_runtime.go".into(), runtime(&n)),
     ]
 }
 
-fn fill(template: &str, lib: &Library, n: &GoNames) -> String {
-    template
-        .replace("{{pkg}}", n.pkg())
-        .replace("{{header}}", &n.header())
-        .replace("{{w}}", n.shell("").trim_end_matches('_'))
-        .replace("{{State}}", &lib.state.name)
-        .replace("{{c_destroy}}", &n.c.function("destroy"))
-        .replace("{{c_cancel}}", &n.c.function("cancel"))
-        .replace("{{c_register_host_fn}}", &n.c.function("register_host_fn"))
-        .replace("{{c_host_complete}}", &n.c.function("host_complete"))
-        .replace(
-            "{{c_add_event_listener}}",
-            &n.c.function("add_event_listener"),
-        )
-        .replace(
-            "{{c_remove_event_listener}}",
-            &n.c.function("remove_event_listener"),
-        )
+/// `ffi_runtime.go`: the exported callbacks and fixed helpers.
+fn runtime(n: &GoNames) -> String {
+    template::fill(RUNTIME, &[("pkg", n.pkg()), ("header", &n.header())])
+}
+
+/// The state type and its fixed methods.
+fn state_type(lib: &Library, n: &GoNames) -> String {
+    template::fill(
+        STATE,
+        &[
+            ("pkg", n.pkg()),
+            ("w", &n.shell_prefix()),
+            ("State", &lib.state.name),
+        ],
+    )
+}
+
+/// The fixed C shells of the preamble; each `{{c_<fn>}}` is a library
+/// function.
+fn preamble(n: &GoNames) -> String {
+    use crate::ir::Lifecycle::*;
+    let functions = [
+        Destroy,
+        Cancel,
+        RegisterHostFn,
+        HostComplete,
+        AddEventListener,
+        RemoveEventListener,
+    ]
+    .map(|l| (format!("c_{}", l.suffix()), n.c.sym.lifecycle(l)));
+    let (header, w) = (n.header(), n.shell_prefix());
+    let mut values: Vec<(&str, &str)> = functions
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    values.extend([("pkg", n.pkg()), ("header", &header), ("w", &w)]);
+    template::fill(PREAMBLE, &values)
 }
 
 fn main_file(lib: &Library, options: &Options, n: &GoNames) -> String {
@@ -76,7 +96,7 @@ package {pkg}
         lib_name = lib.name,
         header = n.header(),
         ldflags = ldflags(lib, options),
-        preamble = fill(PREAMBLE, lib, n),
+        preamble = preamble(n),
     );
     calls::shells(&mut out, lib, n);
     let _ = write!(
@@ -99,8 +119,8 @@ func init() {{
 
 ",
         lib_name = lib.name,
-        version = n.c.function("abi_version"),
-        macro = n.c.abi_version_macro(),
+        version = n.c.sym.lifecycle(crate::ir::Lifecycle::AbiVersion),
+        macro = n.c.sym.macro_name(crate::ir::Macro::AbiVersion),
     );
     types::declarations(&mut out, lib, n);
     let state = &lib.state;
@@ -111,7 +131,7 @@ func init() {{
         &format!("{} is one context of the library.", state.name),
     );
     let _ = writeln!(out, "//\n// Its methods are safe for concurrent use.");
-    out.push_str(&fill(STATE, lib, n));
+    out.push_str(&state_type(lib, n));
     out.push('\n');
     calls::constructor(&mut out, lib, n);
     calls::methods(&mut out, lib, n);

@@ -167,7 +167,12 @@ impl<'a> GoNames<'a> {
     /// Prefix of the C shells in the preamble: `mytimergo_echo`. It can
     /// never equal a `<lib>_` symbol of the header.
     pub(crate) fn shell(&self, suffix: &str) -> String {
-        format!("{}go_{suffix}", self.pkg)
+        format!("{}_{suffix}", self.shell_prefix())
+    }
+
+    /// `mytimergo`: what [`GoNames::shell`] puts before `_<suffix>`.
+    pub(crate) fn shell_prefix(&self) -> String {
+        format!("{}go", self.pkg)
     }
 
     /// `<lib>.h`.

@@ -25,7 +25,7 @@ pub(crate) fn client_package(lib: &str) -> String {
 pub(crate) fn package(lib: &Library) -> Vec<(String, String)> {
     let pkg = client_package(&lib.name);
     let n = GoNames::new(&lib.name);
-    let conn = CONN.replace("{{pkg}}", &pkg).replace("{{lib}}", &lib.name);
+    let conn = crate::emit::template::fill(CONN, &[("pkg", &pkg), ("lib", &lib.name)]);
     let mut out = format!(
         "{GENERATED}// Package {pkg} calls the {} library in another process or on another\n// machine, through its CBOR ABI served over a socket (see Dial).\npackage {pkg}\n\n",
         lib.name
