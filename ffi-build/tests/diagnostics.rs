@@ -570,6 +570,118 @@ fn reserved_method_names() {
 }
 
 #[test]
+fn reserved_names_include_every_library_function() {
+    for name in [
+        "create_cbor",
+        "call_cbor",
+        "interface_fingerprint",
+        "check_interface",
+    ] {
+        let d = one(&format!(
+            "#[ffi]\npub fn {name}(t: &T) -> Result<(), String> {{ Ok(()) }}\n"
+        ));
+        at(
+            &d,
+            6,
+            8,
+            &format!("`#[ffi]` function name `{name}` is reserved"),
+        );
+    }
+}
+
+#[test]
+fn a_method_beside_its_cbor_twin_collides_at_the_later_one() {
+    let d = one(
+        "#[ffi]\npub fn echo(t: &T) -> Result<(), String> { Ok(()) }\n\
+         #[ffi]\npub fn echo_cbor(t: &T) -> Result<(), String> { Ok(()) }\n",
+    );
+    at(
+        &d,
+        8,
+        8,
+        "the C function of method `echo_cbor` is `t_echo_cbor`, which is already \
+         the CBOR C function of method `echo`",
+    );
+    assert_eq!(
+        hint(&d),
+        "every C name must be unique (at src/lib.rs:6:8); rename one of them"
+    );
+    // The other order: the CBOR twin of the later method collides.
+    let d = one(
+        "#[ffi]\npub fn echo_cbor(t: &T) -> Result<(), String> { Ok(()) }\n\
+         #[ffi]\npub fn echo(t: &T) -> Result<(), String> { Ok(()) }\n",
+    );
+    at(
+        &d,
+        8,
+        8,
+        "the CBOR C function of method `echo` is `t_echo_cbor`, which is already \
+         the C function of method `echo_cbor`",
+    );
+}
+
+#[test]
+fn a_method_named_call_collides_with_the_dispatcher() {
+    let d = one("#[ffi]\npub fn call(t: &T) -> Result<(), String> { Ok(()) }\n");
+    at(
+        &d,
+        6,
+        8,
+        "the CBOR C function of method `call` is `t_call_cbor`, which is already \
+         the library's own C function `call_cbor`",
+    );
+    assert_eq!(
+        hint(&d),
+        "every C name must be unique (at src/lib.rs:2:12); rename one of them"
+    );
+}
+
+#[test]
+fn types_enum_constants_and_arg_structs_collide_too() {
+    // A type named like a library function.
+    let d = one("#[ffi_type]\n#[allow(non_camel_case_types)]\npub struct destroy { pub a: i32 }\n");
+    at(
+        &d,
+        7,
+        12,
+        "the C type of `destroy` is `t_destroy`, which is already the library's own \
+         C function `destroy`",
+    );
+    // An enum constant equal to a header macro.
+    let d = one("#[ffi_type]\npub enum Abi { Version }\n");
+    at(
+        &d,
+        6,
+        16,
+        "the C constant of `Abi::Version` is `T_ABI_VERSION`, which is already the \
+         header macro `ABI_VERSION`",
+    );
+    // Two enums whose constants meet.
+    let d = one(
+        "#[ffi_type]\npub enum PriorityLow { High }\n#[ffi_type]\npub enum Priority { LowHigh }\n",
+    );
+    at(
+        &d,
+        8,
+        21,
+        "the C constant of `Priority::LowHigh` is `T_PRIORITY_LOW_HIGH`, which is \
+         already the C constant of `PriorityLow::High`",
+    );
+    // A method named like the argument struct of a host function.
+    let d = one(
+        "#[ffi_host]\npub async fn fetch(a: String, b: String) -> Result<(), String>;\n\
+         #[ffi]\npub fn fetch_args(t: &T) -> Result<(), String> { Ok(()) }\n",
+    );
+    at(
+        &d,
+        8,
+        8,
+        "the C function of method `fetch_args` is `t_fetch_args`, which is already \
+         the argument struct of `fetch`",
+    );
+}
+
+#[test]
 fn duplicate_event_and_host_names() {
     let d = one("#[ffi_event]\npub fn e(x: i32);\n#[ffi_event]\npub fn e(y: i64);\n");
     at(&d, 8, 8, "duplicate `#[ffi_event]` name `e`");

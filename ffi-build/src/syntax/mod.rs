@@ -95,20 +95,25 @@ pub fn parse_sources(
     }
 
     match (lib, ctor) {
-        (Some(lib), Some(ctor)) if errors.is_empty() => Ok(Parsed {
-            library: Library {
-                name: lib.name,
+        (Some(lib), Some(ctor)) if errors.is_empty() => {
+            let library = Library {
+                name: lib.name.clone(),
                 link_name: link_name.to_string(),
-                state: lib.state,
+                state: lib.state.clone(),
                 types: order::topological(types.into_iter().map(|(t, _)| t).collect()),
                 ctor,
                 methods,
                 dtor,
                 events,
                 hosts,
-            },
-            files,
-        }),
+            };
+            validate::symbol_collisions(&library, &c, &lib, &mut errors);
+            if errors.is_empty() {
+                Ok(Parsed { library, files })
+            } else {
+                Err(sorted(errors, &files))
+            }
+        }
         _ => Err(sorted(errors, &files)),
     }
 }

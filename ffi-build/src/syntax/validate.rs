@@ -10,20 +10,15 @@ use super::common::location;
 use super::items::LibraryInfo;
 use super::modules::Origin;
 use crate::diagnostic::Diagnostic;
-use crate::ir::{StructDef, TypeDef};
+use crate::ir::{Library, Lifecycle, Owner, StructDef, TypeDef};
 
-/// Method names the generated C API already uses as `<lib>_<suffix>`.
-pub(crate) const RESERVED_METHOD_NAMES: &[&str] = &[
-    "create",
-    "destroy",
-    "register_host_fn",
-    "host_complete",
-    "add_event_listener",
-    "remove_event_listener",
-    "cancel",
-    "abi_version",
-    "free",
-];
+/// Method names the generated C API already uses as `<lib>_<suffix>`
+/// (the library's own functions), plus `free`, kept for object handles.
+fn reserved_method_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = Lifecycle::ALL.iter().map(|l| l.suffix()).collect();
+    names.push("free");
+    names
+}
 
 pub(crate) fn unique_names(fns: &[Annotated<FnDecl>], kind: Kind, errors: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<String, &Annotated<FnDecl>> = HashMap::new();
@@ -55,14 +50,15 @@ pub(crate) fn reserved_names(
     for f in methods {
         let ident = &f.item.sig.ident;
         let name = ident.to_string();
-        if RESERVED_METHOD_NAMES.contains(&name.as_str()) {
+        let reserved = reserved_method_names();
+        if reserved.contains(&name.as_str()) {
             errors.push(f.origin.diag(
                 ident.span(),
                 format!("`#[ffi]` function name `{name}` is reserved"),
                 &format!(
                     "the generated C API already defines `{lib}_{name}`; rename the function \
                      (reserved: {})",
-                    RESERVED_METHOD_NAMES.join(", ")
+                    reserved.join(", ")
                 ),
             ));
         }
@@ -224,4 +220,77 @@ fn field_span(raw: &Annotated<TypeItem>, name: &str) -> Span {
         TypeItem::Enum(_) => None,
     };
     field.unwrap_or(raw.item.ident()).span()
+}
+
+/// Two items whose C names would be equal (a method `echo_cbor` beside
+/// `echo`, a method `call` beside the `call_cbor` dispatcher, an enum
+/// constant equal to a header macro): an error at the later one, naming the
+/// first. Runs on the finished IR, whose symbol table every emitter reads.
+pub(crate) fn symbol_collisions(
+    library: &Library,
+    c: &Collected,
+    lib: &LibraryInfo,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let at = |owner: &Owner| -> Option<(&Origin, Span)> {
+        let type_named = |name: &str| c.types.iter().find(|t| t.item.ident() == name);
+        match owner {
+            Owner::Lifecycle(_) | Owner::Macro(_) => Some((&lib.origin, lib.ident.span())),
+            Owner::Method(m) | Owner::MethodCbor(m) => fn_named(&c.methods, m),
+            Owner::Args(f) => fn_named(&c.hosts, f).or_else(|| fn_named(&c.events, f)),
+            Owner::Type(t) => type_named(t).map(|t| (&t.origin, t.item.ident().span())),
+            Owner::Compound(ty) => ty
+                .named_types()
+                .into_iter()
+                .find_map(type_named)
+                .map(|t| (&t.origin, t.item.ident().span())),
+            Owner::EnumConst(e, v) => type_named(e).map(|t| {
+                let variant = match &t.item {
+                    TypeItem::Enum(en) => en.variants.iter().find(|x| x.ident == v),
+                    TypeItem::Struct(_) => None,
+                };
+                (
+                    &t.origin,
+                    variant.map_or(t.item.ident().span(), |x| x.ident.span()),
+                )
+            }),
+        }
+    };
+    let builtin = |o: &Owner| matches!(o, Owner::Lifecycle(_) | Owner::Macro(_));
+    let position = |o: &Owner| {
+        at(o).map(|(origin, span)| {
+            let start = span.start();
+            (origin.file.clone(), start.line, start.column)
+        })
+    };
+    for (mut first, mut later) in library.symbol_collisions() {
+        // The later one in the source is the one to rename.
+        if !builtin(&first.owner)
+            && let (Some(a), Some(b)) = (position(&first.owner), position(&later.owner))
+            && a.0 == b.0
+            && a > b
+        {
+            std::mem::swap(&mut first, &mut later);
+        }
+        let (Some(here), there) = (at(&later.owner).or(at(&first.owner)), at(&first.owner)) else {
+            continue;
+        };
+        let where_first = there.map_or(String::new(), |(o, s)| format!(" (at {})", location(o, s)));
+        errors.push(here.0.diag(
+            here.1,
+            format!(
+                "{} is `{}`, which is already {}",
+                later.owner.describe(),
+                later.name,
+                first.owner.describe()
+            ),
+            &format!("every C name must be unique{where_first}; rename one of them"),
+        ));
+    }
+}
+
+fn fn_named<'a>(list: &'a [Annotated<FnDecl>], name: &str) -> Option<(&'a Origin, Span)> {
+    list.iter()
+        .find(|f| f.item.sig.ident == name)
+        .map(|f| (&f.origin, f.item.sig.ident.span()))
 }
