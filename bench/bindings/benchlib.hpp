@@ -580,6 +580,10 @@ public:
             return Error{"benchlib: the library's ABI version " + std::to_string(ffi_abi) +
                          " does not match this header's " + std::to_string(BENCHLIB_ABI_VERSION)};
         }
+        char ffi_mismatch[512];
+        if (benchlib_check_interface(ffi_mismatch, sizeof ffi_mismatch) != RET_OK) {
+            return Error{ffi_mismatch};
+        }
         auto *ffi_done = new std::promise<Result<void>>();
         std::future<Result<void>> ffi_answer = ffi_done->get_future();
         void *ffi_ctx = benchlib_create(&detail::answer_promise<void, &detail::lift_void>, ffi_done);

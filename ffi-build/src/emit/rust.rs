@@ -51,6 +51,12 @@ pub(crate) fn glue(lib: &Library) -> String {
         "    #[unsafe(no_mangle)]\n    pub extern \"C\" fn {}() -> u32 {{\n        ::ffi_core::abi::ABI_VERSION\n    }}\n",
         n.sym.lifecycle(crate::ir::Lifecycle::AbiVersion)
     );
+    let _ = writeln!(
+        out,
+        "    #[unsafe(no_mangle)]\n    pub extern \"C\" fn {}() -> *const {P}::c_char {{\n        c{:?}.as_ptr()\n    }}\n",
+        n.sym.lifecycle(crate::ir::Lifecycle::InterfaceFingerprint),
+        lib.fingerprint()
+    );
     ctor(&mut out, lib, &n);
     for m in &lib.methods {
         method(&mut out, lib, &n, m);

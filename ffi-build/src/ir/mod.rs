@@ -3,6 +3,7 @@
 //! The parser (`crate::syntax`) builds it and validates it; every emitter
 //! (`crate::emit::*`) reads only this. Nothing here refers to syn.
 
+mod fingerprint;
 mod message;
 pub mod symbols;
 mod types;

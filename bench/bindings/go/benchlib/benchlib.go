@@ -125,6 +125,16 @@ func init() {
 	checkABI("benchlib", uint32(C.benchlib_abi_version()), uint32(C.BENCHLIB_ABI_VERSION))
 }
 
+// errInterface is non-nil when the shared library was built from another
+// interface than these bindings; every constructor returns it.
+var errInterface = func() error {
+	var msg [512]C.char
+	if C.benchlib_check_interface(&msg[0], C.size_t(len(msg))) != C.RET_OK {
+		return errors.New(C.GoString(&msg[0]))
+	}
+	return nil
+}()
+
 // One small item of [`Record`].
 type Item struct {
 	Label  string
@@ -308,6 +318,9 @@ func NewBench() (*Bench, error) {
 // NewBenchContext is NewBench with a context: when ctx ends first, the
 // context is destroyed and ctx.Err() returned.
 func NewBenchContext(ctx context.Context) (*Bench, error) {
+	if errInterface != nil {
+		return nil, errInterface
+	}
 	var h C.uintptr_t
 	_, err := invoke(ctx, liftEmpty, func(p *runtime.Pinner, ud C.uintptr_t) {
 		h = C.benchlibgo_create(ud)

@@ -2,6 +2,28 @@
  * the version they were generated for. */
 uint32_t {{abi_version}}(void);
 
+/* The interface fingerprint the library was built with: a hash of every
+ * name, type and layout that crosses its ABI (NUL-terminated, static). */
+const char *{{interface_fingerprint}}(void);
+
+/* Checks that the loaded library was built from the same interface as this
+ * header: RET_OK, or RET_ERR with a message naming both fingerprints
+ * written to err (at most errLen bytes, NUL-terminated; err may be NULL).
+ * Call it once before creating the first context. */
+static inline int {{check_interface}}(char *err, size_t errLen) {
+    const char *got = {{interface_fingerprint}}();
+    if (got != NULL && strcmp(got, {{fingerprint_macro}}) == 0) {
+        return RET_OK;
+    }
+    if (err != NULL && errLen > 0) {
+        snprintf(err, errLen,
+                 "{{lib}}: the library's interface fingerprint is %s, but these bindings were "
+                 "generated for %s; regenerate the bindings from the library's source",
+                 got != NULL ? got : "(none)", {{fingerprint_macro}});
+    }
+    return RET_ERR;
+}
+
 /* Fails every pending call and host call of the context (RET_ERR
  * "context destroyed"), runs the teardown hook, and joins the worker.
  * Returns RET_ERR for a handle that is not live. */

@@ -23,9 +23,11 @@ pub(crate) fn header(lib: &Library) -> String {
     out.push_str(COMMON);
     let _ = writeln!(
         out,
-        "\n#define {} {}u\n",
+        "\n#define {} {}u\n#define {} \"{}\"\n",
         n.sym.macro_name(crate::ir::Macro::AbiVersion),
-        crate::ABI_VERSION
+        crate::ABI_VERSION,
+        n.sym.macro_name(crate::ir::Macro::InterfaceFingerprint),
+        lib.fingerprint()
     );
     for d in lib.decl_order() {
         match d {
@@ -168,6 +170,8 @@ fn functions(out: &mut String, lib: &Library, n: &CNames) {
         n.sym,
         &[
             AbiVersion,
+            InterfaceFingerprint,
+            CheckInterface,
             Destroy,
             Cancel,
             RegisterHostFn,
@@ -175,7 +179,13 @@ fn functions(out: &mut String, lib: &Library, n: &CNames) {
             AddEventListener,
             RemoveEventListener,
         ],
-        &[],
+        &[
+            ("lib", &lib.name),
+            (
+                "fingerprint_macro",
+                &n.sym.macro_name(crate::ir::Macro::InterfaceFingerprint),
+            ),
+        ],
     ));
     let ctor = &lib.ctor;
     let mut docs = ctor.docs.clone();

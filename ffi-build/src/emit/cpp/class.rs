@@ -128,6 +128,12 @@ fn ctor(out: &mut String, lib: &Library, names: &Names, cls: &str) {
         c.sym.lifecycle(crate::ir::Lifecycle::AbiVersion),
         lib.name
     );
+    let _ = writeln!(
+        out,
+        "        char ffi_mismatch[512];\n        if ({}(ffi_mismatch, sizeof ffi_mismatch) != RET_OK) {{\n\
+         \x20           return Error{{ffi_mismatch}};\n        }}",
+        c.sym.lifecycle(crate::ir::Lifecycle::CheckInterface),
+    );
     let (args, arena) = lowered_args(names, &f.params);
     if arena {
         out.push_str("        detail::Arena ffi_arena;\n");

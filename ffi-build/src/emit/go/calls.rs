@@ -165,6 +165,9 @@ func {new}({params}) (*{state}, error) {{
 // {new_ctx} is {new} with a context: when ctx ends first, the
 // context is destroyed and ctx.Err() returned.
 func {new_ctx}(ctx context.Context{sep}{params}) (*{state}, error) {{
+\tif errInterface != nil {{
+\t\treturn nil, errInterface
+\t}}
 \tvar h C.uintptr_t
 \t_, err := invoke(ctx, liftEmpty, func(p *runtime.Pinner, ud C.uintptr_t) {{
 \t\th = C.{}(ud{})

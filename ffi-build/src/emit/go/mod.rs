@@ -117,10 +117,21 @@ func init() {{
 \tcheckABI({lib_name:?}, uint32(C.{version}()), uint32(C.{macro}))
 }}
 
+// errInterface is non-nil when the shared library was built from another
+// interface than these bindings; every constructor returns it.
+var errInterface = func() error {{
+\tvar msg [512]C.char
+\tif C.{check}(&msg[0], C.size_t(len(msg))) != C.RET_OK {{
+\t\treturn errors.New(C.GoString(&msg[0]))
+\t}}
+\treturn nil
+}}()
+
 ",
         lib_name = lib.name,
         version = n.c.sym.lifecycle(crate::ir::Lifecycle::AbiVersion),
         macro = n.c.sym.macro_name(crate::ir::Macro::AbiVersion),
+        check = n.c.sym.lifecycle(crate::ir::Lifecycle::CheckInterface),
     );
     types::declarations(&mut out, lib, n);
     let state = &lib.state;

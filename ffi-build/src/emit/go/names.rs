@@ -112,6 +112,7 @@ const TAKEN: &[&str] = &[
     "enumString",
     "err",
     "errBadHandle",
+    "errInterface",
     "errNoAnswer",
     "eventListener",
     "fn",

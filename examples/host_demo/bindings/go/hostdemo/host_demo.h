@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -43,10 +45,33 @@ typedef struct FFIBytes {
 #endif /* FFI_COMMON_TYPES */
 
 #define HOST_DEMO_ABI_VERSION 1u
+#define HOST_DEMO_INTERFACE_FINGERPRINT "5eca2d11673fea68a267273cc64960f1"
 
 /* The ABI version this library was built with; bindings compare it with
  * the version they were generated for. */
 uint32_t host_demo_abi_version(void);
+
+/* The interface fingerprint the library was built with: a hash of every
+ * name, type and layout that crosses its ABI (NUL-terminated, static). */
+const char *host_demo_interface_fingerprint(void);
+
+/* Checks that the loaded library was built from the same interface as this
+ * header: RET_OK, or RET_ERR with a message naming both fingerprints
+ * written to err (at most errLen bytes, NUL-terminated; err may be NULL).
+ * Call it once before creating the first context. */
+static inline int host_demo_check_interface(char *err, size_t errLen) {
+    const char *got = host_demo_interface_fingerprint();
+    if (got != NULL && strcmp(got, HOST_DEMO_INTERFACE_FINGERPRINT) == 0) {
+        return RET_OK;
+    }
+    if (err != NULL && errLen > 0) {
+        snprintf(err, errLen,
+                 "host_demo: the library's interface fingerprint is %s, but these bindings were "
+                 "generated for %s; regenerate the bindings from the library's source",
+                 got != NULL ? got : "(none)", HOST_DEMO_INTERFACE_FINGERPRINT);
+    }
+    return RET_ERR;
+}
 
 /* Fails every pending call and host call of the context (RET_ERR
  * "context destroyed"), runs the teardown hook, and joins the worker.

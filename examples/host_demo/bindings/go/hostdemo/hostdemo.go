@@ -108,6 +108,16 @@ func init() {
 	checkABI("host_demo", uint32(C.host_demo_abi_version()), uint32(C.HOST_DEMO_ABI_VERSION))
 }
 
+// errInterface is non-nil when the shared library was built from another
+// interface than these bindings; every constructor returns it.
+var errInterface = func() error {
+	var msg [512]C.char
+	if C.host_demo_check_interface(&msg[0], C.size_t(len(msg))) != C.RET_OK {
+		return errors.New(C.GoString(&msg[0]))
+	}
+	return nil
+}()
+
 // Demo is one context of the library.
 //
 // Its methods are safe for concurrent use.
@@ -273,6 +283,9 @@ func NewDemo() (*Demo, error) {
 // NewDemoContext is NewDemo with a context: when ctx ends first, the
 // context is destroyed and ctx.Err() returned.
 func NewDemoContext(ctx context.Context) (*Demo, error) {
+	if errInterface != nil {
+		return nil, errInterface
+	}
 	var h C.uintptr_t
 	_, err := invoke(ctx, liftEmpty, func(p *runtime.Pinner, ud C.uintptr_t) {
 		h = C.hostdemogo_create(ud)

@@ -125,6 +125,16 @@ func init() {
 	checkABI("my_timer", uint32(C.my_timer_abi_version()), uint32(C.MY_TIMER_ABI_VERSION))
 }
 
+// errInterface is non-nil when the shared library was built from another
+// interface than these bindings; every constructor returns it.
+var errInterface = func() error {
+	var msg [512]C.char
+	if C.my_timer_check_interface(&msg[0], C.size_t(len(msg))) != C.RET_OK {
+		return errors.New(C.GoString(&msg[0]))
+	}
+	return nil
+}()
+
 // TimerConfig mirrors the Rust struct TimerConfig.
 type TimerConfig struct {
 	Name string
@@ -384,6 +394,9 @@ func NewMyTimer(config TimerConfig) (*MyTimer, error) {
 // NewMyTimerContext is NewMyTimer with a context: when ctx ends first, the
 // context is destroyed and ctx.Err() returned.
 func NewMyTimerContext(ctx context.Context, config TimerConfig) (*MyTimer, error) {
+	if errInterface != nil {
+		return nil, errInterface
+	}
 	var h C.uintptr_t
 	_, err := invoke(ctx, liftEmpty, func(p *runtime.Pinner, ud C.uintptr_t) {
 		h = C.mytimergo_create(ud, lowerTimerConfig(p, config))

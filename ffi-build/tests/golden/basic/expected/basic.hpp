@@ -496,6 +496,10 @@ public:
             return Error{"basic: the library's ABI version " + std::to_string(ffi_abi) +
                          " does not match this header's " + std::to_string(BASIC_ABI_VERSION)};
         }
+        char ffi_mismatch[512];
+        if (basic_check_interface(ffi_mismatch, sizeof ffi_mismatch) != RET_OK) {
+            return Error{ffi_mismatch};
+        }
         auto *ffi_done = new std::promise<Result<void>>();
         std::future<Result<void>> ffi_answer = ffi_done->get_future();
         void *ffi_ctx = basic_create(&detail::answer_promise<void, &detail::lift_void>, ffi_done, start);

@@ -19,6 +19,11 @@ mod __ffi_glue {
         ::ffi_core::abi::ABI_VERSION
     }
 
+    #[unsafe(no_mangle)]
+    pub extern "C" fn basic_interface_fingerprint() -> *const ::ffi_core::__private::c_char {
+        c"030fae391f7b3d12097b0be700860c27".as_ptr()
+    }
+
     /// # Safety
     /// Follows the contract in the generated C header: every pointer argument is NULL or valid for its length for the duration of the call.
     #[unsafe(no_mangle)]

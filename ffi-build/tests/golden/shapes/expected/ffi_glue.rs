@@ -11,6 +11,11 @@ mod __ffi_glue {
         ::ffi_core::abi::ABI_VERSION
     }
 
+    #[unsafe(no_mangle)]
+    pub extern "C" fn shapes_interface_fingerprint() -> *const ::ffi_core::__private::c_char {
+        c"76953b908ffea142cb8131a234ab8563".as_ptr()
+    }
+
     /// # Safety
     /// Follows the contract in the generated C header: every pointer argument is NULL or valid for its length for the duration of the call.
     #[unsafe(no_mangle)]

@@ -800,6 +800,10 @@ public:
             return Error{"shapes: the library's ABI version " + std::to_string(ffi_abi) +
                          " does not match this header's " + std::to_string(SHAPES_ABI_VERSION)};
         }
+        char ffi_mismatch[512];
+        if (shapes_check_interface(ffi_mismatch, sizeof ffi_mismatch) != RET_OK) {
+            return Error{ffi_mismatch};
+        }
         detail::Arena ffi_arena;
         auto *ffi_done = new std::promise<Result<void>>();
         std::future<Result<void>> ffi_answer = ffi_done->get_future();

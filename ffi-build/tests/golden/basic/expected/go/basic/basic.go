@@ -126,6 +126,16 @@ func init() {
 	checkABI("basic", uint32(C.basic_abi_version()), uint32(C.BASIC_ABI_VERSION))
 }
 
+// errInterface is non-nil when the shared library was built from another
+// interface than these bindings; every constructor returns it.
+var errInterface = func() error {
+	var msg [512]C.char
+	if C.basic_check_interface(&msg[0], C.size_t(len(msg))) != C.RET_OK {
+		return errors.New(C.GoString(&msg[0]))
+	}
+	return nil
+}()
+
 // What `add` answers.
 type Sum struct {
 	// The total.
@@ -318,6 +328,9 @@ func NewCounter(start int64) (*Counter, error) {
 // NewCounterContext is NewCounter with a context: when ctx ends first, the
 // context is destroyed and ctx.Err() returned.
 func NewCounterContext(ctx context.Context, start int64) (*Counter, error) {
+	if errInterface != nil {
+		return nil, errInterface
+	}
 	var h C.uintptr_t
 	_, err := invoke(ctx, liftEmpty, func(p *runtime.Pinner, ud C.uintptr_t) {
 		h = C.basicgo_create(ud, C.int64_t(start))

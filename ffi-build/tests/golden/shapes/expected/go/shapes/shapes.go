@@ -121,6 +121,16 @@ func init() {
 	checkABI("shapes", uint32(C.shapes_abi_version()), uint32(C.SHAPES_ABI_VERSION))
 }
 
+// errInterface is non-nil when the shared library was built from another
+// interface than these bindings; every constructor returns it.
+var errInterface = func() error {
+	var msg [512]C.char
+	if C.shapes_check_interface(&msg[0], C.size_t(len(msg))) != C.RET_OK {
+		return errors.New(C.GoString(&msg[0]))
+	}
+	return nil
+}()
+
 // Inner mirrors the Rust struct Inner.
 type Inner struct {
 	ID   uint64
@@ -329,6 +339,9 @@ func NewShapes(first Outer, second *Inner) (*Shapes, error) {
 // NewShapesContext is NewShapes with a context: when ctx ends first, the
 // context is destroyed and ctx.Err() returned.
 func NewShapesContext(ctx context.Context, first Outer, second *Inner) (*Shapes, error) {
+	if errInterface != nil {
+		return nil, errInterface
+	}
 	var h C.uintptr_t
 	_, err := invoke(ctx, liftEmpty, func(p *runtime.Pinner, ud C.uintptr_t) {
 		h = C.shapesgo_create(ud, lowerOuter(p, first), lowerOption_Inner(p, second))
