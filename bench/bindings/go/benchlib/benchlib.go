@@ -357,8 +357,8 @@ func (t *Bench) Ping(n uint64) (uint64, error) {
 	return t.PingContext(context.Background(), n)
 }
 
-// PingContext is Ping with a context: when ctx ends first, the call is
-// dropped and ctx.Err() returned.
+// PingContext is Ping with a context: when ctx ends first, the Rust
+// future is dropped and ctx.Err() returned.
 func (t *Bench) PingContext(ctx context.Context, n uint64) (uint64, error) {
 	return invoke(ctx, valueLifter(func(c *C.uint64_t) uint64 { return uint64(*c) }), func(p *runtime.Pinner, ud C.uintptr_t) {
 		C.benchlibgo_call_ping(t.ctx, ud, C.uint64_t(n))
@@ -370,8 +370,8 @@ func (t *Bench) Ask(n uint64) (uint64, error) {
 	return t.AskContext(context.Background(), n)
 }
 
-// AskContext is Ask with a context: when ctx ends first, the call is
-// dropped and ctx.Err() returned.
+// AskContext is Ask with a context: when ctx ends first, the Rust
+// future is dropped and ctx.Err() returned.
 func (t *Bench) AskContext(ctx context.Context, n uint64) (uint64, error) {
 	return invoke(ctx, valueLifter(func(c *C.uint64_t) uint64 { return uint64(*c) }), func(p *runtime.Pinner, ud C.uintptr_t) {
 		C.benchlibgo_call_ask(t.ctx, ud, C.uint64_t(n))
@@ -383,8 +383,8 @@ func (t *Bench) EchoRecord(r Record) (Record, error) {
 	return t.EchoRecordContext(context.Background(), r)
 }
 
-// EchoRecordContext is EchoRecord with a context: when ctx ends first, the call is
-// dropped and ctx.Err() returned.
+// EchoRecordContext is EchoRecord with a context: when ctx ends first, the Rust
+// future is dropped and ctx.Err() returned.
 func (t *Bench) EchoRecordContext(ctx context.Context, r Record) (Record, error) {
 	return invoke(ctx, valueLifter(liftRecord), func(p *runtime.Pinner, ud C.uintptr_t) {
 		C.benchlibgo_call_echo_record(t.ctx, ud, lowerRecord(p, r))

@@ -244,14 +244,18 @@ func (t *{state}) {with_ctx}(ctx context.Context{sep}{params}) {results} {{
 \t{ret_plain}t.{with_ctx}(context.Background(){sep}{})
 }}
 
-// {with_ctx} is {plain} with a context: when ctx ends first, the call is
-// dropped and ctx.Err() returned.
+// {with_ctx} is {plain} with a context: {}
 func (t *{state}) {with_ctx}(ctx context.Context{sep}{params}) {results} {{
 \t{ret_ctx}invoke(ctx, {}, func(p *runtime.Pinner, ud C.uintptr_t) {{
 \t\tC.{}(t.ctx, ud{})
 \t}}, t.cancelCall)
 ",
         names.join(", "),
+        if m.is_async {
+            "when ctx ends first, the Rust\n// future is dropped and ctx.Err() returned."
+        } else {
+            "a ctx that has already ended\n// returns ctx.Err() without calling; once started, the call runs to the end on\n// the calling thread (a sync Rust function cannot be interrupted)."
+        },
         message_lifter(m.ret.as_ref(), n),
         n.shell(&format!("call_{}", m.name)),
         lowered_args(&names, &m.params, n),

@@ -304,8 +304,8 @@ func (t *Demo) UseToken(key string) (string, error) {
 	return t.UseTokenContext(context.Background(), key)
 }
 
-// UseTokenContext is UseToken with a context: when ctx ends first, the call is
-// dropped and ctx.Err() returned.
+// UseTokenContext is UseToken with a context: when ctx ends first, the Rust
+// future is dropped and ctx.Err() returned.
 func (t *Demo) UseTokenContext(ctx context.Context, key string) (string, error) {
 	return invoke(ctx, liftString, func(p *runtime.Pinner, ud C.uintptr_t) {
 		C.hostdemogo_call_use_token(t.ctx, ud, lowerStr(p, key))

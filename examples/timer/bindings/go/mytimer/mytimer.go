@@ -415,8 +415,8 @@ func (t *MyTimer) Echo(req EchoRequest) (EchoResponse, error) {
 	return t.EchoContext(context.Background(), req)
 }
 
-// EchoContext is Echo with a context: when ctx ends first, the call is
-// dropped and ctx.Err() returned.
+// EchoContext is Echo with a context: when ctx ends first, the Rust
+// future is dropped and ctx.Err() returned.
 func (t *MyTimer) EchoContext(ctx context.Context, req EchoRequest) (EchoResponse, error) {
 	return invoke(ctx, valueLifter(liftEchoResponse), func(p *runtime.Pinner, ud C.uintptr_t) {
 		C.mytimergo_call_echo(t.ctx, ud, lowerEchoRequest(p, req))
@@ -446,8 +446,8 @@ func (t *MyTimer) Complex(req ComplexRequest) (ComplexResponse, error) {
 	return t.ComplexContext(context.Background(), req)
 }
 
-// ComplexContext is Complex with a context: when ctx ends first, the call is
-// dropped and ctx.Err() returned.
+// ComplexContext is Complex with a context: when ctx ends first, the Rust
+// future is dropped and ctx.Err() returned.
 func (t *MyTimer) ComplexContext(ctx context.Context, req ComplexRequest) (ComplexResponse, error) {
 	return invoke(ctx, valueLifter(liftComplexResponse), func(p *runtime.Pinner, ud C.uintptr_t) {
 		C.mytimergo_call_complex(t.ctx, ud, lowerComplexRequest(p, req))
@@ -459,8 +459,8 @@ func (t *MyTimer) Schedule(job JobSpec, retry RetryPolicy, schedule ScheduleConf
 	return t.ScheduleContext(context.Background(), job, retry, schedule)
 }
 
-// ScheduleContext is Schedule with a context: when ctx ends first, the call is
-// dropped and ctx.Err() returned.
+// ScheduleContext is Schedule with a context: when ctx ends first, the Rust
+// future is dropped and ctx.Err() returned.
 func (t *MyTimer) ScheduleContext(ctx context.Context, job JobSpec, retry RetryPolicy, schedule ScheduleConfig) (ScheduleResult, error) {
 	return invoke(ctx, valueLifter(liftScheduleResult), func(p *runtime.Pinner, ud C.uintptr_t) {
 		C.mytimergo_call_schedule(t.ctx, ud, lowerJobSpec(p, job), lowerRetryPolicy(p, retry), lowerScheduleConfig(p, schedule))

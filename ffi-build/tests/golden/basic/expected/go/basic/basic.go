@@ -349,8 +349,8 @@ func (t *Counter) Add(n int64, mode Mode) (Sum, error) {
 	return t.AddContext(context.Background(), n, mode)
 }
 
-// AddContext is Add with a context: when ctx ends first, the call is
-// dropped and ctx.Err() returned.
+// AddContext is Add with a context: when ctx ends first, the Rust
+// future is dropped and ctx.Err() returned.
 func (t *Counter) AddContext(ctx context.Context, n int64, mode Mode) (Sum, error) {
 	return invoke(ctx, valueLifter(liftSum), func(p *runtime.Pinner, ud C.uintptr_t) {
 		C.basicgo_call_add(t.ctx, ud, C.int64_t(n), C.basic_Mode(mode))

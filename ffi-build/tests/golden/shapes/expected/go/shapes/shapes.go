@@ -360,8 +360,8 @@ func (t *Shapes) Swap(a Outer, b []Inner) ([]Outer, error) {
 	return t.SwapContext(context.Background(), a, b)
 }
 
-// SwapContext is Swap with a context: when ctx ends first, the call is
-// dropped and ctx.Err() returned.
+// SwapContext is Swap with a context: when ctx ends first, the Rust
+// future is dropped and ctx.Err() returned.
 func (t *Shapes) SwapContext(ctx context.Context, a Outer, b []Inner) ([]Outer, error) {
 	return invoke(ctx, valueLifter(liftVec_Outer), func(p *runtime.Pinner, ud C.uintptr_t) {
 		C.shapesgo_call_swap(t.ctx, ud, lowerOuter(p, a), lowerVec_Inner(p, b))
@@ -394,8 +394,9 @@ func (t *Shapes) Maybe() (*Kind, error) {
 	return t.MaybeContext(context.Background())
 }
 
-// MaybeContext is Maybe with a context: when ctx ends first, the call is
-// dropped and ctx.Err() returned.
+// MaybeContext is Maybe with a context: a ctx that has already ended
+// returns ctx.Err() without calling; once started, the call runs to the end on
+// the calling thread (a sync Rust function cannot be interrupted).
 func (t *Shapes) MaybeContext(ctx context.Context) (*Kind, error) {
 	return invoke(ctx, valueLifter(liftOption_Kind), func(p *runtime.Pinner, ud C.uintptr_t) {
 		C.shapesgo_call_maybe(t.ctx, ud)
