@@ -22,14 +22,52 @@ use std::path::{Path, PathBuf};
 /// The C ABI version the generated code is written for: the runtime's.
 pub const ABI_VERSION: u32 = ffi_core::abi::ABI_VERSION;
 
+/// A target language the generator can write bindings for. The Rust glue
+/// is always written: the library itself needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Language {
+    /// The native C header, `<lib>.h`.
+    C,
+    /// The CBOR C header, `<lib>_cbor.h`.
+    CborC,
+    /// The cgo package, `go/<pkg>/`.
+    Go,
+    /// The pure-Go IPC client, `go/<pkg>client/`.
+    GoClient,
+    /// The header-only C++17 wrapper, `<lib>.hpp`.
+    Cpp,
+}
+
+impl Language {
+    pub const ALL: [Language; 5] = [
+        Language::C,
+        Language::CborC,
+        Language::Go,
+        Language::GoClient,
+        Language::Cpp,
+    ];
+}
+
 /// What the emitters need beyond the IR.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Directories that may hold `lib<link_name>.so`, searched in order,
     /// as the Go package's cgo directives should spell them (they may start
     /// with `${SRCDIR}`). Empty leaves the library to the linker's search
     /// path (`CGO_LDFLAGS`).
     pub go_link_dirs: Vec<String>,
+    /// The languages to write bindings for; all of them by default.
+    pub languages: Vec<Language>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            go_link_dirs: Vec::new(),
+            languages: Language::ALL.to_vec(),
+        }
+    }
 }
 
 /// Generated files, by path relative to the output directory.
@@ -72,9 +110,19 @@ pub fn generate_from_source(
 }
 
 /// Configures generation; [`generate`] is `Builder::new().generate()`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Builder {
     export_dir: Option<PathBuf>,
+    languages: Vec<Language>,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            export_dir: None,
+            languages: Language::ALL.to_vec(),
+        }
+    }
 }
 
 impl Builder {
@@ -87,6 +135,21 @@ impl Builder {
     /// whose content is unchanged are not rewritten.
     pub fn export_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.export_dir = Some(dir.into());
+        self
+    }
+
+    /// Writes bindings for these languages only (all by default). The C++
+    /// and CBOR headers include `<lib>.h`, so either brings in
+    /// [`Language::C`].
+    pub fn languages(mut self, languages: &[Language]) -> Self {
+        let mut chosen = languages.to_vec();
+        let needs_c = chosen
+            .iter()
+            .any(|l| matches!(l, Language::Cpp | Language::CborC));
+        if needs_c && !chosen.contains(&Language::C) {
+            chosen.push(Language::C);
+        }
+        self.languages = chosen;
         self
     }
 
@@ -105,7 +168,8 @@ impl Builder {
         let out_dir = PathBuf::from(env("OUT_DIR")?);
         // OUT_DIR is <target>/<profile>/build/<pkg>-<hash>/out.
         let profile_dir = out_dir.ancestors().nth(3).map(Path::to_path_buf);
-        let (parsed_files, generated) = generate_crate(&manifest_dir, profile_dir.as_deref())?;
+        let (parsed_files, generated) =
+            generate_crate(&manifest_dir, profile_dir.as_deref(), &self.languages)?;
         for f in &parsed_files {
             println!("cargo:rerun-if-changed={}", f.display());
         }
@@ -115,7 +179,12 @@ impl Builder {
             let export = manifest_dir.join(dir);
             write_all(
                 &export,
-                &exports(&generated.library, &export, profile_dir.as_deref()),
+                &exports(
+                    &generated.library,
+                    &export,
+                    profile_dir.as_deref(),
+                    &self.languages,
+                ),
             )?;
         }
         Ok(generated)
@@ -131,15 +200,18 @@ pub fn stale_exports(
     export_dir: &Path,
     profile_dir: &Path,
 ) -> Result<Vec<PathBuf>, Box<dyn std::error::Error>> {
-    let (_, generated) = generate_crate(manifest_dir, Some(profile_dir))?;
+    let all = Language::ALL;
+    let (_, generated) = generate_crate(manifest_dir, Some(profile_dir), &all)?;
     let export = manifest_dir.join(export_dir);
-    Ok(exports(&generated.library, &export, Some(profile_dir))
-        .into_iter()
-        .filter(|(rel, content)| {
-            std::fs::read(export.join(rel)).ok().as_deref() != Some(content.as_bytes())
-        })
-        .map(|(rel, _)| rel)
-        .collect())
+    Ok(
+        exports(&generated.library, &export, Some(profile_dir), &all)
+            .into_iter()
+            .filter(|(rel, content)| {
+                std::fs::read(export.join(rel)).ok().as_deref() != Some(content.as_bytes())
+            })
+            .map(|(rel, _)| rel)
+            .collect(),
+    )
 }
 
 /// Where the shared library may be: the debug then the release directory
@@ -156,6 +228,7 @@ fn link_dirs(profile_dir: Option<&Path>) -> Vec<PathBuf> {
 fn generate_crate(
     manifest_dir: &Path,
     profile_dir: Option<&Path>,
+    languages: &[Language],
 ) -> Result<(Vec<PathBuf>, Generated), Box<dyn std::error::Error>> {
     let link_name = link_name(manifest_dir)?;
     let root = manifest_dir.join("src/lib.rs");
@@ -166,6 +239,7 @@ fn generate_crate(
             .iter()
             .map(|d| d.display().to_string())
             .collect(),
+        languages: languages.to_vec(),
     };
     Ok((parsed.files, emit::all(parsed.library, &options)))
 }
@@ -176,6 +250,7 @@ fn exports(
     library: &ir::Library,
     export: &Path,
     profile_dir: Option<&Path>,
+    languages: &[Language],
 ) -> Vec<(PathBuf, String)> {
     let go_dir = export
         .join("go")
@@ -184,7 +259,11 @@ fn exports(
         .iter()
         .map(|p| format!("${{SRCDIR}}/{}", relative_path(&go_dir, p).display()))
         .collect();
-    emit::all(library.clone(), &Options { go_link_dirs })
+    let options = Options {
+        go_link_dirs,
+        languages: languages.to_vec(),
+    };
+    emit::all(library.clone(), &options)
         .files
         .into_iter()
         .filter(|(p, _)| p != Path::new(emit::GLUE_FILE))
@@ -291,6 +370,45 @@ mod tests {
         );
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "two");
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn only_the_chosen_languages_are_written() {
+        let src = "use ffi_core::prelude::*;\n#[ffi_library(name = \"lang_pick\")]\npub struct L {}\n\
+                   #[ffi_ctor]\npub fn new() -> Result<L, String> { Ok(L {}) }\n";
+        let paths = |languages: &[Language]| -> Vec<String> {
+            let options = Options {
+                languages: languages.to_vec(),
+                ..Options::default()
+            };
+            let generated = generate_from_source(src, "lang_pick", &options).unwrap();
+            generated
+                .files
+                .iter()
+                .map(|(p, _)| p.display().to_string())
+                .collect()
+        };
+        assert_eq!(paths(&[]), ["ffi_glue.rs"]);
+        assert_eq!(
+            paths(&[Language::Go]),
+            [
+                "ffi_glue.rs",
+                "go/langpick/lang_pick.h",
+                "go/langpick/langpick.go",
+                "go/langpick/ffi_runtime.go"
+            ]
+        );
+        let all = paths(&Language::ALL);
+        for expected in [
+            "lang_pick.h",
+            "lang_pick_cbor.h",
+            "lang_pick.hpp",
+            "go/langpickclient/langpickclient.go",
+        ] {
+            assert!(all.iter().any(|p| p == expected), "{expected} in {all:?}");
+        }
+        let cpp_only = Builder::new().languages(&[Language::Cpp]).languages;
+        assert_eq!(cpp_only, [Language::Cpp, Language::C], "C++ needs <lib>.h");
     }
 
     #[test]

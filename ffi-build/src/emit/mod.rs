@@ -7,41 +7,38 @@ pub(crate) mod go;
 mod go_client;
 mod keywords;
 mod rust;
-mod rust_cbor;
 pub(crate) mod template;
 pub(crate) mod wire;
 
 use crate::ir::Library;
-use crate::{Generated, Options};
+use crate::{Generated, Language, Options};
 use std::path::PathBuf;
 
 pub(crate) const GLUE_FILE: &str = "ffi_glue.rs";
 
-pub(crate) fn all(library: Library, options: &Options) -> Generated {
-    let header_name = format!("{}.h", library.name);
-    let header = c::header(&library);
-    let pkg = go::package_name(&library.name);
-    let go_dir = PathBuf::from("go").join(&pkg);
-    let mut files = vec![
-        (PathBuf::from(GLUE_FILE), rust::glue(&library)),
-        (PathBuf::from(&header_name), header.clone()),
-        (
-            PathBuf::from(format!("{}_cbor.h", library.name)),
-            cbor_c::header(&library),
-        ),
-        // cgo resolves the #include next to the Go files.
-        (go_dir.join(&header_name), header),
-    ];
-    files.push((
-        PathBuf::from(format!("{}.hpp", library.name)),
-        cpp::header(&library),
-    ));
-    for (name, content) in go::package(&library, options) {
-        files.push((go_dir.join(name), content));
+/// One target language: the files it writes for a library, by path
+/// relative to the output directory. Adding a language is a new
+/// `emit/<lang>/` implementing this, and a [`Language`] variant.
+pub(crate) trait Backend {
+    fn files(&self, lib: &Library, options: &Options) -> Vec<(PathBuf, String)>;
+}
+
+fn backend(language: Language) -> &'static dyn Backend {
+    match language {
+        Language::C => &c::Backend,
+        Language::CborC => &cbor_c::Backend,
+        Language::Go => &go::Backend,
+        Language::GoClient => &go_client::Backend,
+        Language::Cpp => &cpp::Backend,
     }
-    let client_dir = PathBuf::from("go").join(go_client::client_package(&library.name));
-    for (name, content) in go_client::package(&library) {
-        files.push((client_dir.join(name), content));
+}
+
+/// The Rust glue (always: the library needs it) and the files of every
+/// language `options` asks for.
+pub(crate) fn all(library: Library, options: &Options) -> Generated {
+    let mut files = vec![(PathBuf::from(GLUE_FILE), rust::glue(&library))];
+    for &language in &options.languages {
+        files.extend(backend(language).files(&library, options));
     }
     Generated { library, files }
 }

@@ -249,3 +249,12 @@ fn functions(out: &mut String, lib: &Library, n: &CNames) {
         out.push('\n');
     }
 }
+
+/// `<lib>.h`.
+pub(crate) struct Backend;
+
+impl crate::emit::Backend for Backend {
+    fn files(&self, lib: &Library, _: &crate::Options) -> Vec<(std::path::PathBuf, String)> {
+        vec![(format!("{}.h", lib.name).into(), header(lib))]
+    }
+}

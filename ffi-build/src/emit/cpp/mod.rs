@@ -103,3 +103,12 @@ pub(crate) fn doc(out: &mut String, indent: &str, docs: &[String]) {
         }
     }
 }
+
+/// `<lib>.hpp`.
+pub(crate) struct Backend;
+
+impl crate::emit::Backend for Backend {
+    fn files(&self, lib: &Library, _: &crate::Options) -> Vec<(std::path::PathBuf, String)> {
+        vec![(format!("{}.hpp", lib.name).into(), header(lib))]
+    }
+}

@@ -190,6 +190,24 @@ pub(crate) fn aligned(indent: &str, rows: &[Vec<String>]) -> String {
     out
 }
 
+/// `go/<pkg>/`: the package, and a copy of `<lib>.h` (cgo resolves the
+/// `#include` next to the Go files).
+pub(crate) struct Backend;
+
+impl crate::emit::Backend for Backend {
+    fn files(&self, lib: &Library, options: &Options) -> Vec<(std::path::PathBuf, String)> {
+        let dir = std::path::PathBuf::from("go").join(package_name(&lib.name));
+        let mut files = vec![(
+            dir.join(format!("{}.h", lib.name)),
+            crate::emit::c::header(lib),
+        )];
+        for (name, content) in package(lib, options) {
+            files.push((dir.join(name), content));
+        }
+        files
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

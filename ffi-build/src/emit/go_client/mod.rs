@@ -137,3 +137,16 @@ fn method(out: &mut String, m: &Function, n: &GoNames) {
         entries.join(", "),
     );
 }
+
+/// `go/<pkg>client/`: the pure-Go client of the CBOR ABI over IPC.
+pub(crate) struct Backend;
+
+impl crate::emit::Backend for Backend {
+    fn files(&self, lib: &Library, _: &crate::Options) -> Vec<(std::path::PathBuf, String)> {
+        let dir = std::path::PathBuf::from("go").join(client_package(&lib.name));
+        package(lib)
+            .into_iter()
+            .map(|(name, content)| (dir.join(name), content))
+            .collect()
+    }
+}

@@ -3,8 +3,8 @@
 //! The common typedefs, `<lib>_destroy` and the rest of the lifecycle come
 //! from `<lib>.h`, which it includes.
 
-use super::c::names::CNames;
-use super::wire::{cddl, cddl_entry};
+use crate::emit::c::names::CNames;
+use crate::emit::wire::{cddl, cddl_entry};
 use crate::ir::{Function, Library, TypeDef};
 use std::fmt::Write;
 
@@ -128,4 +128,13 @@ fn comment(out: &mut String, f: &Function, name: &str, answer: &str) {
         out,
         "/* {name}:{doc}\n *   request: {req}\n *   answer:  {answer} */"
     );
+}
+
+/// `<lib>_cbor.h`.
+pub(crate) struct Backend;
+
+impl crate::emit::Backend for Backend {
+    fn files(&self, lib: &Library, _: &crate::Options) -> Vec<(std::path::PathBuf, String)> {
+        vec![(format!("{}_cbor.h", lib.name).into(), header(lib))]
+    }
 }

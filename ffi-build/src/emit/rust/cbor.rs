@@ -4,9 +4,9 @@
 //! decodes its request map where the native glue lifts C arguments, then
 //! goes through the same `Library` calls.
 
-use super::c::names::CNames;
-use super::rust::{INDENT, ctor_body, finish, method_body, rust_type};
-use super::wire::wire_name;
+use super::shell::{INDENT, ctor_body, finish, method_body, rust_type};
+use crate::emit::c::names::CNames;
+use crate::emit::wire::wire_name;
 use crate::ir::{Function, Library, Param};
 use std::fmt::Write;
 

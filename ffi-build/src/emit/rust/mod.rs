@@ -2,8 +2,12 @@
 //! state struct. Each exported C function is a thin shell over
 //! `ffi_core::__private::Library`, which owns the behaviour.
 
+mod cbor;
+mod shell;
+
 use crate::emit::c::names::CNames;
-use crate::ir::{Function, Library, Param, TypeDef, TypeRef};
+use crate::ir::{Function, Library, Param};
+use shell::{INDENT, ctor_body, finish, method_body, rust_type};
 use std::fmt::Write;
 
 const P: &str = "::ffi_core::__private";
@@ -62,8 +66,8 @@ pub(crate) fn glue(lib: &Library) -> String {
         method(&mut out, lib, &n, m);
     }
     use crate::ir::Lifecycle::*;
-    out.push_str(&super::template::fill_with_symbols(
-        include_str!("rust_lifecycle.rs.in"),
+    out.push_str(&crate::emit::template::fill_with_symbols(
+        include_str!("lifecycle.rs.in"),
         n.sym,
         &[
             Destroy,
@@ -75,25 +79,9 @@ pub(crate) fn glue(lib: &Library) -> String {
         ],
         &[],
     ));
-    out.push_str(&super::rust_cbor::glue(lib));
+    out.push_str(&cbor::glue(lib));
     out.push_str("}\n");
     out
-}
-
-/// The Rust spelling of an interface type, with absolute paths.
-pub(super) fn rust_type(lib: &Library, ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Primitive(p) => p.rust_name().to_string(),
-        TypeRef::String => "::std::string::String".into(),
-        TypeRef::Bytes => "::std::vec::Vec<u8>".into(),
-        TypeRef::Vec(inner) => format!("::std::vec::Vec<{}>", rust_type(lib, inner)),
-        TypeRef::Option(inner) => format!("::core::option::Option<{}>", rust_type(lib, inner)),
-        TypeRef::Struct(name) | TypeRef::Enum(name) => match lib.type_def(name) {
-            Some(TypeDef::Struct(s)) => s.rust_path.clone(),
-            Some(TypeDef::Enum(e)) => e.rust_path.clone(),
-            None => name.clone(),
-        },
-    }
 }
 
 /// `, name: <T as FfiType>::C` for each parameter.
@@ -125,14 +113,6 @@ fn lifts(lib: &Library, params: &[Param], indent: &str) -> String {
         .collect()
 }
 
-fn args(params: &[Param]) -> String {
-    params
-        .iter()
-        .map(|p| p.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 const SAFETY_DOC: &str = "    /// # Safety\n    /// Follows the contract in the generated C header: every pointer \
 argument is NULL or valid for its length for the duration of the call.\n";
 
@@ -158,52 +138,4 @@ fn method(out: &mut String, lib: &Library, n: &CNames, f: &Function) {
     );
     let body = method_body(f, &lifts(lib, &f.params, INDENT), |call| call.to_string());
     finish(out, &body);
-}
-
-/// Indentation of the statements inside a call's closure.
-pub(super) const INDENT: &str = "                ";
-
-/// The call of a constructor's extern function; `prelude` turns the
-/// foreign arguments into Rust values of the parameters' names.
-pub(super) fn ctor_body(f: &Function, prelude: &str) -> String {
-    let call = format!("{}({})", f.rust_path, args(&f.params));
-    if f.is_async {
-        format!(
-            "LIBRARY.create_async(__ffi_cb, __ffi_ud, move || {{\n{prelude}{INDENT}\
-             Ok(async move {{ {call}.await }})\n            }})"
-        )
-    } else {
-        format!(
-            "LIBRARY.create_sync(__ffi_cb, __ffi_ud, move || {{\n{prelude}{INDENT}{call}\n            }})"
-        )
-    }
-}
-
-/// The call of a method's extern function: `prelude` as for
-/// [`ctor_body`], `answer` maps the handler's result expression to what
-/// the caller gets (as is for the native ABI, encoded for CBOR).
-pub(super) fn method_body(f: &Function, prelude: &str, answer: impl Fn(&str) -> String) -> String {
-    let sep = if f.params.is_empty() { "" } else { ", " };
-    let call = format!("{}(__ffi_state{sep}{})", f.rust_path, args(&f.params));
-    if f.is_async {
-        let answer = answer(&format!("{call}.await"));
-        format!(
-            "LIBRARY.call_async(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_context| {{\n{prelude}{INDENT}\
-             Ok(async move {{\n                    let __ffi_state = __ffi_context.state().await?;\n                    \
-             {answer}\n                }})\n            }})"
-        )
-    } else {
-        let answer = answer(&call);
-        format!(
-            "LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state| {{\n{prelude}{INDENT}{answer}\n            }})"
-        )
-    }
-}
-
-/// Closes an extern function around the library call `body`.
-pub(super) fn finish(out: &mut String, body: &str) {
-    let _ = writeln!(
-        out,
-        "        // SAFETY: forwarded from the caller.\n        unsafe {{\n            {body}\n        }}\n    }}\n"
-    );
 }
