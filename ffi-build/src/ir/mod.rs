@@ -3,11 +3,13 @@
 //! The parser (`crate::syntax`) builds it and validates it; every emitter
 //! (`crate::emit::*`) reads only this. Nothing here refers to syn.
 
+pub mod abi;
 mod fingerprint;
 mod message;
 pub mod symbols;
 mod types;
 
+pub use abi::{CLayout, Compound};
 pub use message::Message;
 pub use symbols::{Lifecycle, Macro, Owner, Symbol, Symbols};
 pub use types::{Primitive, TypeRef};
@@ -154,7 +156,7 @@ impl Library {
     /// Every distinct `Vec<T>` / `Option<T>` type used anywhere in the
     /// interface (fields, params, results, events, host fns), each listed
     /// after the types it contains, so emitters can declare them in order.
-    pub fn compound_types(&self) -> Vec<TypeRef> {
+    pub fn compound_types(&self) -> Vec<Compound> {
         let mut out: Vec<TypeRef> = Vec::new();
         let mut visit = |ty: &TypeRef| ty.collect_compounds(&mut out);
         for s in self.structs() {
@@ -172,7 +174,7 @@ impl Library {
             h.params.iter().for_each(|p| visit(&p.ty));
             h.ret.iter().for_each(&mut visit);
         }
-        out
+        out.iter().filter_map(Compound::of).collect()
     }
 
     /// Everything a C-like emitter declares, each after what it contains:
@@ -187,7 +189,7 @@ impl Library {
             for c in needed {
                 if !done.contains(&c) {
                     done.push(c.clone());
-                    out.push(Decl::Compound(c));
+                    out.extend(Compound::of(&c).map(Decl::Compound));
                 }
             }
         };
@@ -200,7 +202,7 @@ impl Library {
             out.push(Decl::Type(t));
         }
         for c in self.compound_types() {
-            push_compounds(&c, &mut out);
+            push_compounds(&c.ty(), &mut out);
         }
         out
     }
@@ -210,5 +212,5 @@ impl Library {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decl<'a> {
     Type(&'a TypeDef),
-    Compound(TypeRef),
+    Compound(Compound),
 }

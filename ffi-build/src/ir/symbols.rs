@@ -221,7 +221,8 @@ impl Library {
             }
         }
         for c in self.compound_types() {
-            add(s.type_name(&c), Owner::Compound(c));
+            let ty = c.ty();
+            add(s.type_name(&ty), Owner::Compound(ty));
         }
         for m in &self.methods {
             add(s.method(&m.name), Owner::Method(m.name.clone()));

@@ -2,7 +2,7 @@
 
 pub(crate) mod names;
 
-use crate::ir::{Decl, Function, Library, Message, Param, TypeDef, TypeRef};
+use crate::ir::{Compound, Decl, Function, Library, Message, Param, TypeDef, TypeRef};
 use names::CNames;
 use std::fmt::Write;
 
@@ -91,24 +91,24 @@ fn struct_def(out: &mut String, n: &CNames, name: &str, fields: &[(String, &Type
     let _ = writeln!(out, "}} {name};\n");
 }
 
-fn compound(out: &mut String, n: &CNames, ty: &TypeRef) {
-    let name = n.ty(ty);
-    match ty {
-        TypeRef::Vec(inner) => {
+fn compound(out: &mut String, n: &CNames, c: &Compound) {
+    use crate::ir::abi::{OPTION_IS_SOME, OPTION_VALUE, SLICE_LEN, SLICE_PTR};
+    let name = n.ty(&c.ty());
+    match c {
+        Compound::Vec(inner) => {
             let _ = writeln!(
                 out,
-                "typedef struct {name} {{\n    const {} *ptr;\n    size_t len;\n}} {name};\n",
+                "typedef struct {name} {{\n    const {} *{SLICE_PTR};\n    size_t {SLICE_LEN};\n}} {name};\n",
                 n.ty(inner)
             );
         }
-        TypeRef::Option(inner) => {
+        Compound::Option(inner) => {
             let _ = writeln!(
                 out,
-                "typedef struct {name} {{\n    bool is_some;\n    {} value; /* zeroed when !is_some */\n}} {name};\n",
+                "typedef struct {name} {{\n    bool {OPTION_IS_SOME};\n    {} {OPTION_VALUE}; /* zeroed when !{OPTION_IS_SOME} */\n}} {name};\n",
                 n.ty(inner)
             );
         }
-        _ => unreachable!("only Vec and Option are compound"),
     }
 }
 

@@ -13,7 +13,7 @@ fn doc_then_note(out: &mut String, indent: &str, docs: &[String]) {
         out.push_str("///\n");
     }
 }
-use crate::ir::{Event, Function, HostFn, Library, Message, Param, TypeRef};
+use crate::ir::{CLayout, Event, Function, HostFn, Library, Message, Param};
 use std::fmt::Write;
 
 pub(crate) fn class(out: &mut String, lib: &Library, names: &Names) {
@@ -96,12 +96,7 @@ fn params_decl(names: &Names, params: &[Param]) -> String {
 
 /// `, lowered args...` for a C call, and whether they need an arena.
 fn lowered_args(names: &Names, params: &[Param]) -> (String, bool) {
-    let arena = params.iter().any(|p| {
-        matches!(
-            p.ty,
-            TypeRef::Struct(_) | TypeRef::Vec(_) | TypeRef::Option(_)
-        )
-    });
+    let arena = params.iter().any(|p| CLayout::of(&p.ty).needs_arena());
     let args = params
         .iter()
         .map(|p| format!(", {}", lower(names, &p.ty, &names.cpp.ident(&p.name))))

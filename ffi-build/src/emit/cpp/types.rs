@@ -3,7 +3,7 @@
 
 use super::names::CppNames;
 use super::{Names, doc};
-use crate::ir::{Decl, EnumDef, Library, Message, StructDef, TypeDef, TypeRef};
+use crate::ir::{Compound, Decl, EnumDef, Library, Message, StructDef, TypeDef, TypeRef};
 use std::fmt::Write;
 
 /// Structs and enums, in dependency order.
@@ -65,109 +65,117 @@ fn struct_def(out: &mut String, n: &CppNames, s: &StructDef) {
 /// `detail::lower_*` / `detail::lift_*` for every struct and compound type,
 /// each after what it uses.
 pub(crate) fn conversions(out: &mut String, lib: &Library, names: &Names) {
-    let (n, c) = (&names.cpp, &names.c);
     for d in lib.decl_order() {
-        let ty = match d {
-            Decl::Type(TypeDef::Struct(s)) => TypeRef::Struct(s.name.clone()),
-            Decl::Type(TypeDef::Enum(_)) => continue,
-            Decl::Compound(t) => t,
-        };
-        let (cty, cppty) = (c.ty(&ty), n.ty(&ty));
+        match d {
+            Decl::Type(TypeDef::Struct(s)) => struct_conversions(out, s, names),
+            Decl::Type(TypeDef::Enum(_)) => {}
+            Decl::Compound(c) => compound_conversions(out, &c, names),
+        }
+    }
+}
+
+/// `lower_<S>` and `lift_<S>`: field by field.
+fn struct_conversions(out: &mut String, s: &StructDef, names: &Names) {
+    let (n, c) = (&names.cpp, &names.c);
+    let ty = TypeRef::Struct(s.name.clone());
+    let (cty, cppty) = (c.ty(&ty), n.ty(&ty));
+    conversion_head(out, &cty, &cppty, &n.lower_fn(&ty));
+    let _ = writeln!(out, "    {cty} c{{}};");
+    for f in &s.fields {
+        let field = format!("v.{}", n.ident(&f.name));
         let _ = writeln!(
             out,
-            "inline {cty} {}(Arena &ffi_arena, const {cppty} &v) {{",
-            n.lower_fn(&ty)
+            "    c.{} = {};",
+            c.ident(&f.name),
+            lower(names, &f.ty, &field)
         );
-        out.push_str("    (void)ffi_arena;\n");
-        match &ty {
-            TypeRef::Struct(name) => {
-                let Some(TypeDef::Struct(s)) = lib.type_def(name) else {
-                    unreachable!("validated struct")
-                };
-                let _ = writeln!(out, "    {cty} c{{}};");
-                for f in &s.fields {
-                    let field = format!("v.{}", n.ident(&f.name));
-                    let _ = writeln!(
-                        out,
-                        "    c.{} = {};",
-                        c.ident(&f.name),
-                        lower(names, &f.ty, &field)
-                    );
-                }
-                out.push_str("    return c;\n");
-            }
-            TypeRef::Vec(inner) => {
-                let _ = writeln!(
-                    out,
-                    "    {} *p = ffi_arena.array<{0}>(v.size());",
-                    c.ty(inner)
-                );
-                out.push_str("    for (size_t i = 0; i < v.size(); ++i) {\n");
-                let _ = writeln!(out, "        p[i] = {};", lower(names, inner, "v[i]"));
-                let _ = writeln!(out, "    }}\n    return {cty}{{p, v.size()}};");
-            }
-            TypeRef::Option(inner) => {
-                let _ = writeln!(
-                    out,
-                    "    {cty} c{{}};\n    if (v) {{\n        c.is_some = true;"
-                );
-                let _ = writeln!(
-                    out,
-                    "        c.value = {};\n    }}",
-                    lower(names, inner, "(*v)")
-                );
-                out.push_str("    return c;\n");
-            }
-            _ => unreachable!("only structs and compounds are converted by function"),
-        }
-        out.push_str("}\n\n");
-
-        let _ = writeln!(out, "inline {cppty} {}(const {cty} &c) {{", n.lift_fn(&ty));
-        match &ty {
-            TypeRef::Struct(name) => {
-                let Some(TypeDef::Struct(s)) = lib.type_def(name) else {
-                    unreachable!("validated struct")
-                };
-                if s.fields.is_empty() {
-                    out.push_str("    (void)c;\n");
-                }
-                let _ = writeln!(out, "    {cppty} v;");
-                for f in &s.fields {
-                    let field = format!("c.{}", c.ident(&f.name));
-                    let _ = writeln!(
-                        out,
-                        "    v.{} = {};",
-                        n.ident(&f.name),
-                        lift(names, &f.ty, &field)
-                    );
-                }
-                out.push_str("    return v;\n");
-            }
-            TypeRef::Vec(inner) => {
-                let _ = writeln!(out, "    {cppty} v;\n    v.reserve(c.len);");
-                out.push_str("    for (size_t i = 0; i < c.len; ++i) {\n");
-                let _ = writeln!(
-                    out,
-                    "        v.push_back({});\n    }}",
-                    lift(names, inner, "c.ptr[i]")
-                );
-                out.push_str("    return v;\n");
-            }
-            TypeRef::Option(inner) => {
-                let _ = writeln!(
-                    out,
-                    "    if (!c.is_some) {{\n        return std::nullopt;\n    }}"
-                );
-                let _ = writeln!(
-                    out,
-                    "    return {cppty}({});",
-                    lift(names, inner, "c.value")
-                );
-            }
-            _ => unreachable!(),
-        }
-        out.push_str("}\n\n");
     }
+    out.push_str("    return c;\n}\n\n");
+
+    let _ = writeln!(out, "inline {cppty} {}(const {cty} &c) {{", n.lift_fn(&ty));
+    if s.fields.is_empty() {
+        out.push_str("    (void)c;\n");
+    }
+    let _ = writeln!(out, "    {cppty} v;");
+    for f in &s.fields {
+        let field = format!("c.{}", c.ident(&f.name));
+        let _ = writeln!(
+            out,
+            "    v.{} = {};",
+            n.ident(&f.name),
+            lift(names, &f.ty, &field)
+        );
+    }
+    out.push_str("    return v;\n}\n\n");
+}
+
+/// `lower_Vec_T` / `lift_Vec_T` (element by element, into the arena) and
+/// `lower_Option_T` / `lift_Option_T`.
+fn compound_conversions(out: &mut String, compound: &Compound, names: &Names) {
+    let (n, c) = (&names.cpp, &names.c);
+    let ty = compound.ty();
+    let (cty, cppty) = (c.ty(&ty), n.ty(&ty));
+    conversion_head(out, &cty, &cppty, &n.lower_fn(&ty));
+    match compound {
+        Compound::Vec(inner) => {
+            let _ = writeln!(
+                out,
+                "    {} *p = ffi_arena.array<{0}>(v.size());",
+                c.ty(inner)
+            );
+            out.push_str("    for (size_t i = 0; i < v.size(); ++i) {\n");
+            let _ = writeln!(out, "        p[i] = {};", lower(names, inner, "v[i]"));
+            let _ = writeln!(out, "    }}\n    return {cty}{{p, v.size()}};");
+        }
+        Compound::Option(inner) => {
+            let _ = writeln!(
+                out,
+                "    {cty} c{{}};\n    if (v) {{\n        c.is_some = true;"
+            );
+            let _ = writeln!(
+                out,
+                "        c.value = {};\n    }}",
+                lower(names, inner, "(*v)")
+            );
+            out.push_str("    return c;\n");
+        }
+    }
+    out.push_str("}\n\n");
+
+    let _ = writeln!(out, "inline {cppty} {}(const {cty} &c) {{", n.lift_fn(&ty));
+    match compound {
+        Compound::Vec(inner) => {
+            let _ = writeln!(out, "    {cppty} v;\n    v.reserve(c.len);");
+            out.push_str("    for (size_t i = 0; i < c.len; ++i) {\n");
+            let _ = writeln!(
+                out,
+                "        v.push_back({});\n    }}",
+                lift(names, inner, "c.ptr[i]")
+            );
+            out.push_str("    return v;\n");
+        }
+        Compound::Option(inner) => {
+            let _ = writeln!(
+                out,
+                "    if (!c.is_some) {{\n        return std::nullopt;\n    }}"
+            );
+            let _ = writeln!(
+                out,
+                "    return {cppty}({});",
+                lift(names, inner, "c.value")
+            );
+        }
+    }
+    out.push_str("}\n\n");
+}
+
+/// The signature of a `lower_*` function, up to its body.
+fn conversion_head(out: &mut String, cty: &str, cppty: &str, lower_fn: &str) {
+    let _ = writeln!(
+        out,
+        "inline {cty} {lower_fn}(Arena &ffi_arena, const {cppty} &v) {{"
+    );
+    out.push_str("    (void)ffi_arena;\n");
 }
 
 /// An expression turning the C++ value `expr` into its C representation.

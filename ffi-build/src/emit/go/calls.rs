@@ -5,7 +5,7 @@ use super::names::{GoNames, method_names};
 use super::types::{
     doc_comment, go_type, lift_expr, lower_expr, message_go_type, message_lifter, message_lowerer,
 };
-use crate::ir::{Event, Function, HostFn, Library, Message, Param, TypeRef};
+use crate::ir::{CLayout, Event, Function, HostFn, Library, Message, Param, TypeRef};
 use std::fmt::Write;
 
 /// The preamble shells that pass the Go callback and cast the integers C
@@ -78,7 +78,7 @@ fn captured_body(m: &Function, names: &[String], n: &GoNames) -> String {
     let pinned = m
         .params
         .iter()
-        .any(|p| !matches!(p.ty, TypeRef::Primitive(_) | TypeRef::Enum(_)));
+        .any(|p| !CLayout::of(&p.ty).is_scalar());
     if pinned {
         body.push_str("\tvar pinner runtime.Pinner\n\tp := &pinner\n");
     }

@@ -5,7 +5,7 @@
 
 use super::aligned;
 use super::names::GoNames;
-use crate::ir::{EnumDef, Field, Library, Message, Primitive, StructDef, TypeRef};
+use crate::ir::{Compound, EnumDef, Field, Library, Message, Primitive, StructDef, TypeRef};
 use std::fmt::Write;
 
 /// The Go spelling of a type.
@@ -177,11 +177,11 @@ pub(crate) fn converters(out: &mut String, lib: &Library, n: &GoNames) {
         composite(out, "\treturn ", &c, &lowers);
         out.push_str("}\n\n");
     }
-    for ty in lib.compound_types() {
-        match &ty {
-            TypeRef::Vec(inner) => vec_converters(out, &ty, inner, n),
-            TypeRef::Option(inner) => option_converters(out, &ty, inner, n),
-            _ => unreachable!("compound_types lists only Vec and Option"),
+    for c in lib.compound_types() {
+        let ty = c.ty();
+        match &c {
+            Compound::Vec(inner) => vec_converters(out, &ty, inner, n),
+            Compound::Option(inner) => option_converters(out, &ty, inner, n),
         }
     }
 }
