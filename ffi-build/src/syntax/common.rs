@@ -67,3 +67,16 @@ pub(crate) fn location(origin: &Origin, span: Span) -> String {
     let d = Diagnostic::at(&origin.file, span, "", None);
     format!("{}:{}:{}", d.file.display(), d.line, d.column)
 }
+
+/// The return type, or the function's name when there is none.
+pub(crate) fn output_span(sig: &syn::Signature) -> proc_macro2::Span {
+    match &sig.output {
+        syn::ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),
+        syn::ReturnType::Default => sig.ident.span(),
+    }
+}
+
+pub(crate) fn is_named(ty: &syn::Type, name: &str) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none()
+        && p.path.segments.last().is_some_and(|s| s.ident == name && s.arguments.is_none()))
+}

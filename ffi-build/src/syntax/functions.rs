@@ -4,8 +4,7 @@
 use syn::spanned::Spanned;
 
 use super::collect::{Annotated, FnDecl, Kind};
-use super::common::{check_no_generics, check_not_raw, docs, location};
-use super::signature::{is_named, output_span};
+use super::common::{check_no_generics, check_not_raw, docs, is_named, location, output_span};
 use super::types::{TypeResolver, is_unit, result_ok_type};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Dtor, Event, Function, HostFn, Param, TypeRef};

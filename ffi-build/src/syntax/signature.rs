@@ -4,7 +4,7 @@
 use syn::spanned::Spanned;
 
 use super::collect::{Annotated, FnDecl, Kind};
-use super::common::check_not_raw;
+use super::common::{check_not_raw, is_named, output_span};
 use super::functions::FnLowerer;
 use super::modules::Origin;
 use super::types::{is_unit, result_ok_type, tokens_to_string, type_to_string};
@@ -137,17 +137,4 @@ impl FnLowerer<'_> {
             .map_err(|d| self.errors.push(d))
             .ok()
     }
-}
-
-/// The return type, or the function's name when there is none.
-pub(super) fn output_span(sig: &syn::Signature) -> proc_macro2::Span {
-    match &sig.output {
-        syn::ReturnType::Type(_, ty) => ty.span(),
-        syn::ReturnType::Default => sig.ident.span(),
-    }
-}
-
-pub(super) fn is_named(ty: &syn::Type, name: &str) -> bool {
-    matches!(ty, syn::Type::Path(p) if p.qself.is_none()
-        && p.path.segments.last().is_some_and(|s| s.ident == name && s.arguments.is_none()))
 }

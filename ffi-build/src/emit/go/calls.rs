@@ -75,10 +75,7 @@ fn captured_body(m: &Function, names: &[String], n: &GoNames) -> String {
     let fail = zero.map_or("return err".to_string(), |z| format!("return {z}, err"));
     let mut body = format!("\tif err := ctx.Err(); err != nil {{\n\t\t{fail}\n\t}}\n");
     let args = lowered_args(names, &m.params, n);
-    let pinned = m
-        .params
-        .iter()
-        .any(|p| !CLayout::of(&p.ty).is_scalar());
+    let pinned = m.params.iter().any(|p| !CLayout::of(&p.ty).is_scalar());
     if pinned {
         body.push_str("\tvar pinner runtime.Pinner\n\tp := &pinner\n");
     }
