@@ -9,6 +9,9 @@ use std::ffi::{c_char, c_int, c_void};
 /// changes. Generated bindings compare it with `<lib>_abi_version()`.
 pub const ABI_VERSION: u32 = 1;
 
+/// The error of every call that a destroyed context fails.
+pub(crate) const DESTROYED: &str = "context destroyed";
+
 pub const RET_OK: c_int = 0;
 pub const RET_ERR: c_int = 1;
 pub const RET_MISSING_CALLBACK: c_int = 2;

@@ -1,7 +1,7 @@
 //! A context: the library's state value, its worker, and its host-function
 //! and event tables.
 
-use crate::executor::Executor;
+use crate::executor::{BoxFuture, Executor};
 use crate::scope::Scope;
 use std::future::Future;
 use std::ops::Deref;
@@ -9,7 +9,10 @@ use std::ptr::NonNull;
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::task::{Poll, Waker};
 
-pub(crate) const DESTROYED: &str = "context destroyed";
+pub(crate) use crate::abi::DESTROYED;
+
+/// The teardown hook: builds the `#[ffi_dtor]` future for a context.
+pub type Dtor<S> = fn(Arc<Context<S>>) -> BoxFuture;
 
 /// One live context. Generated glue holds it in an `Arc` while a call runs.
 pub struct Context<S> {
@@ -87,7 +90,7 @@ impl<S: Send + Sync + 'static> Context<S> {
         }
     }
 
-    pub(crate) fn shutdown(self: &Arc<Self>, dtor: Option<crate::library::Dtor<S>>) {
+    pub(crate) fn shutdown(self: &Arc<Self>, dtor: Option<Dtor<S>>) {
         self.scope.close();
         let teardown = dtor.map(|d| d(self.clone()));
         self.executor.shutdown(teardown);

@@ -135,7 +135,7 @@ impl Executor {
         if let Err(Msg::Spawn(job, reply)) = self.shared.push(Msg::Spawn(job, reply)) {
             drop(job);
             if let Some(r) = reply {
-                r.fail(crate::context::DESTROYED);
+                r.fail(crate::abi::DESTROYED);
             }
         }
     }
@@ -426,7 +426,7 @@ impl Worker {
     }
 
     fn teardown(mut self, hook: Option<BoxFuture>) {
-        let msg = crate::context::DESTROYED;
+        let msg = crate::abi::DESTROYED;
         let (rest, _) = self.take_msgs();
         for m in rest {
             match m {

@@ -38,6 +38,7 @@ pub use ffi_macros::{ffi, ffi_ctor, ffi_dtor, ffi_event, ffi_host, ffi_library, 
 pub mod __private {
     pub use crate::abi::*;
     pub use crate::library::{Dtor, Library, lift_arg};
+    pub use crate::scope::{call_host, emit_event};
     pub use std::ffi::{c_char, c_int, c_void};
     pub use std::sync::Arc;
 }

@@ -10,7 +10,7 @@
 use crate::FfiType;
 use crate::abi::{FfiCallback, FfiHostFn, RET_ERR, RET_MISSING_CALLBACK, RET_OK};
 use crate::context::{Context, ContextRef};
-use crate::executor::{BoxFuture, CallJob};
+use crate::executor::CallJob;
 use crate::registry::Registry;
 use crate::reply::Reply;
 use crate::scope::Scope;
@@ -18,10 +18,8 @@ use crate::value::LiftError;
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
 
-/// The teardown hook: builds the `#[ffi_dtor]` future for a context.
-pub type Dtor<S> = fn(Arc<Context<S>>) -> BoxFuture;
+pub use crate::context::Dtor;
 
 const BAD_HANDLE: &str = "invalid context handle (never created, or already destroyed)";
 

@@ -107,7 +107,7 @@ pub(crate) fn expand_host(f: &BodylessFn) -> syn::Result<TokenStream> {
     let send = Ident::new("__ffi_send", proc_macro2::Span::call_site());
     let message = send_message(&params, &send, false);
     Ok(f.with_body(quote! {
-        ::ffi_core::host::call::<#ok>(#name, move |#send| { #message; }).await
+        ::ffi_core::__private::call_host::<#ok>(#name, move |#send| { #message; }).await
     }))
 }
 
@@ -138,6 +138,6 @@ pub(crate) fn expand_event(f: &BodylessFn) -> syn::Result<TokenStream> {
                 #message;
             }
         }
-        ::ffi_core::events::emit(#name, __FfiEvent { #( #names, )* });
+        ::ffi_core::__private::emit_event(#name, __FfiEvent { #( #names, )* });
     }))
 }
