@@ -1,9 +1,20 @@
 //! The library's class: the constructor, one member per method (plus an
-//! `_async` form for async ones), `set_<host>` and `on_<event>`.
+//! `_async` form for async ones), `set_<host>` and `on_<event>`. The fixed
+//! text is in `templates/`; this fills it in.
 
 use super::names::Members;
 use super::types::{bind_args, lift_message, lower, reply_with};
 use super::{Names, doc};
+use crate::emit::template::fill;
+use crate::ir::{CLayout, Event, Function, HostFn, Library, Lifecycle, Macro, Message, Param};
+
+const CLASS: &str = include_str!("templates/class.hpp.in");
+const CTOR: &str = include_str!("templates/ctor.hpp.in");
+const METHOD_SYNC: &str = include_str!("templates/method_sync.hpp.in");
+const METHOD_ASYNC: &str = include_str!("templates/method_async.hpp.in");
+const HOST: &str = include_str!("templates/host.hpp.in");
+const EVENT: &str = include_str!("templates/event.hpp.in");
+const REMOVE_LISTENER: &str = include_str!("templates/remove_listener.hpp.in");
 
 /// The author's docs, then a blank line before the note that follows.
 fn doc_then_note(out: &mut String, indent: &str, docs: &[String]) {
@@ -13,73 +24,42 @@ fn doc_then_note(out: &mut String, indent: &str, docs: &[String]) {
         out.push_str("///\n");
     }
 }
-use crate::ir::{CLayout, Event, Function, HostFn, Library, Message, Param};
-use std::fmt::Write;
+
+/// The docs of a member, as a string to put before its template.
+fn member_docs(docs: &[String]) -> String {
+    let mut out = String::new();
+    doc_then_note(&mut out, "    ", docs);
+    out
+}
 
 pub(crate) fn class(out: &mut String, lib: &Library, names: &Names) {
     let c = &names.c;
     let cls = names.cpp.type_name(&lib.state.name);
     let members = Members::new(lib);
     doc_then_note(out, "", &lib.state.docs);
-    out.push_str(
-        "/// Owns one context of the library. Move-only; the destructor destroys\n\
-         /// the context. A moved-from object answers every call with an error.\n",
-    );
-    let _ = writeln!(out, "class {cls} {{\npublic:");
-    ctor(out, lib, names, &cls);
-    let _ = writeln!(
-        out,
-        "    {cls}({cls} &&other) noexcept\n        : ctx_(std::exchange(other.ctx_, nullptr)), callbacks_(std::move(other.callbacks_)) {{}}\n\n\
-         \x20   {cls} &operator=({cls} &&other) noexcept {{\n\
-         \x20       if (this != &other) {{\n\
-         \x20           release_();\n\
-         \x20           ctx_ = std::exchange(other.ctx_, nullptr);\n\
-         \x20           callbacks_ = std::move(other.callbacks_);\n\
-         \x20       }}\n\
-         \x20       return *this;\n    }}\n\n\
-         \x20   {cls}(const {cls} &) = delete;\n\
-         \x20   {cls} &operator=(const {cls} &) = delete;\n\n\
-         \x20   /// Destroys the context: pending calls fail with an error. Then waits\n\
-         \x20   /// for host functions that are still running to return.\n\
-         \x20   ~{cls}() {{ release_(); }}\n\n\
-         \x20   /// The C handle (see {}.h), or NULL when empty.\n\
-         \x20   void *native_handle() const noexcept {{ return ctx_; }}\n",
-        lib.name
-    );
+    let mut body = String::new();
     for (f, (blocking, async_name)) in lib.methods.iter().zip(&members.methods) {
-        method(out, names, &cls, f, blocking, async_name.as_deref());
+        method(&mut body, names, &cls, f, blocking, async_name.as_deref());
     }
     for (h, member) in lib.hosts.iter().zip(&members.hosts) {
-        host(out, names, &cls, h, member);
+        host(&mut body, names, &cls, h, member);
     }
     for (e, member) in lib.events.iter().zip(&members.events) {
-        event(out, names, e, member);
+        event(&mut body, names, e, member);
     }
     if !lib.events.is_empty() {
-        let _ = writeln!(
-            out,
-            "    /// Stops a listener added with `on_*`. Once this returns, it is not\n\
-             \x20   /// called again (from inside the listener, its current call completes).\n\
-             \x20   Result<void> remove_listener(uint64_t id) {{\n\
-             \x20       if (ctx_ == nullptr) {{\n            return detail::moved_from(\"{cls}\");\n        }}\n\
-             \x20       return callbacks_->remove_listener(id);\n    }}\n"
-        );
+        body.push_str(&fill(REMOVE_LISTENER, &[("cls", &cls)]));
     }
-    let _ = writeln!(
-        out,
-        "private:\n\
-         \x20   explicit {cls}(void *ctx)\n\
-         \x20       : ctx_(ctx), callbacks_(std::make_unique<detail::Callbacks>(ctx, detail::api())) {{}}\n\n\
-         \x20   void release_() noexcept {{\n\
-         \x20       if (ctx_ != nullptr) {{\n\
-         \x20           {}(ctx_);\n\
-         \x20           ctx_ = nullptr;\n\
-         \x20       }}\n\
-         \x20       callbacks_.reset();\n    }}\n\n\
-         \x20   void *ctx_ = nullptr;\n\
-         \x20   std::unique_ptr<detail::Callbacks> callbacks_;\n}};\n",
-        c.sym.lifecycle(crate::ir::Lifecycle::Destroy)
-    );
+    out.push_str(&fill(
+        CLASS,
+        &[
+            ("cls", &cls),
+            ("lib", &lib.name),
+            ("ctor", &ctor(lib, names, &cls)),
+            ("members", &body),
+            ("destroy", &c.sym.lifecycle(Lifecycle::Destroy)),
+        ],
+    ));
 }
 
 fn params_decl(names: &Names, params: &[Param]) -> String {
@@ -104,52 +84,38 @@ fn lowered_args(names: &Names, params: &[Param]) -> (String, bool) {
     (args, arena)
 }
 
-fn ctor(out: &mut String, lib: &Library, names: &Names, cls: &str) {
+/// The arena declaration a call needs, if any.
+fn arena_decl(arena: bool) -> &'static str {
+    if arena {
+        "        detail::Arena ffi_arena;\n"
+    } else {
+        ""
+    }
+}
+
+fn ctor(lib: &Library, names: &Names, cls: &str) -> String {
     let c = &names.c;
     let f = &lib.ctor;
-    doc_then_note(out, "    ", &f.docs);
-    let _ = writeln!(
-        out,
-        "    /// Creates a context and runs the constructor; blocks until it is done.\n\
-         \x20   static Result<{cls}> create({}) {{",
-        params_decl(names, &f.params)
-    );
-    let abi = c.sym.macro_name(crate::ir::Macro::AbiVersion);
-    let _ = writeln!(
-        out,
-        "        uint32_t ffi_abi = {}();\n        if (ffi_abi != {abi}) {{\n\
-         \x20           return Error{{\"{}: the library's ABI version \" + std::to_string(ffi_abi) +\n\
-         \x20                        \" does not match this header's \" + std::to_string({abi})}};\n        }}",
-        c.sym.lifecycle(crate::ir::Lifecycle::AbiVersion),
-        lib.name
-    );
-    let _ = writeln!(
-        out,
-        "        char ffi_mismatch[512];\n        if ({}(ffi_mismatch, sizeof ffi_mismatch) != RET_OK) {{\n\
-         \x20           return Error{{ffi_mismatch}};\n        }}",
-        c.sym.lifecycle(crate::ir::Lifecycle::CheckInterface),
-    );
     let (args, arena) = lowered_args(names, &f.params);
-    if arena {
-        out.push_str("        detail::Arena ffi_arena;\n");
-    }
-    let _ = writeln!(
-        out,
-        "        auto *ffi_done = new std::promise<Result<void>>();\n\
-         \x20       std::future<Result<void>> ffi_answer = ffi_done->get_future();\n\
-         \x20       void *ffi_ctx = {}(&detail::answer_promise<void, &detail::lift_void>, ffi_done{args});\n\
-         \x20       Result<void> ffi_outcome = ffi_answer.get();\n\
-         \x20       if (!ffi_outcome) {{\n\
-         \x20           if (ffi_ctx != nullptr) {{\n\
-         \x20               {}(ffi_ctx);\n\
-         \x20           }}\n\
-         \x20           return Error{{ffi_outcome.error()}};\n        }}\n\
-         \x20       if (ffi_ctx == nullptr) {{\n\
-         \x20           return Error{{\"{0} returned no context\"}};\n        }}\n\
-         \x20       return {cls}(ffi_ctx);\n    }}\n",
-        c.sym.lifecycle(crate::ir::Lifecycle::Create),
-        c.sym.lifecycle(crate::ir::Lifecycle::Destroy)
-    );
+    member_docs(&f.docs)
+        + &fill(
+            CTOR,
+            &[
+                ("cls", cls),
+                ("lib", &lib.name),
+                ("params", &params_decl(names, &f.params)),
+                ("abi_version", &c.sym.lifecycle(Lifecycle::AbiVersion)),
+                ("abi_macro", &c.sym.macro_name(Macro::AbiVersion)),
+                (
+                    "check_interface",
+                    &c.sym.lifecycle(Lifecycle::CheckInterface),
+                ),
+                ("arena", arena_decl(arena)),
+                ("create", &c.sym.lifecycle(Lifecycle::Create)),
+                ("destroy", &c.sym.lifecycle(Lifecycle::Destroy)),
+                ("args", &args),
+            ],
+        )
 }
 
 fn method(
@@ -164,46 +130,33 @@ fn method(
     let ret = n.ret(f.ret.as_ref());
     let params = params_decl(names, &f.params);
     let (args, arena) = lowered_args(names, &f.params);
-    let arena = if arena {
-        "        detail::Arena ffi_arena;\n"
-    } else {
-        ""
-    };
     let lift = format!("{ret}, &detail::{}", n.msg_fn(f.ret.as_ref()));
-    let cfn = c.sym.method(&f.name);
-    let empty = format!(
-        "        if (ctx_ == nullptr) {{\n            return detail::moved_from(\"{cls}\");\n        }}\n"
-    );
-    doc_then_note(out, "    ", &f.docs);
+    let c_fn = c.sym.method(&f.name);
+    let docs = member_docs(&f.docs);
+    out.push_str(&docs);
+    let common = [
+        ("cls", cls),
+        ("ret", ret.as_str()),
+        ("name", blocking),
+        ("params", &params),
+        ("arena", arena_decl(arena)),
+        ("c_fn", &c_fn),
+        ("lift", &lift),
+        ("args", &args),
+    ];
     let Some(async_name) = async_name else {
-        out.push_str("    /// Runs on the calling thread.\n");
-        let _ = writeln!(
-            out,
-            "    Result<{ret}> {blocking}({params}) {{\n{empty}{arena}\
-             \x20       detail::Inline<{ret}> ffi_slot;\n\
-             \x20       {cfn}(ctx_, &detail::answer_inline<{lift}>, &ffi_slot{args});\n\
-             \x20       return std::move(ffi_slot).take();\n    }}\n"
-        );
+        out.push_str(&fill(METHOD_SYNC, &common));
         return;
     };
-    let call: Vec<String> = f.params.iter().map(|p| n.ident(&p.name)).collect();
-    let _ = writeln!(
-        out,
-        "    /// Runs on the library's worker thread; blocks until it answers.\n\
-         \x20   Result<{ret}> {blocking}({params}) {{ return {async_name}({}).get(); }}\n",
-        call.join(", ")
-    );
-    doc_then_note(out, "    ", &f.docs);
-    let _ = writeln!(
-        out,
-        "    /// Runs on the library's worker thread; the future holds its answer.\n\
-         \x20   std::future<Result<{ret}>> {async_name}({params}) {{\n\
-         \x20       if (ctx_ == nullptr) {{\n            return detail::ready<{ret}>(detail::moved_from(\"{cls}\"));\n        }}\n{arena}\
-         \x20       auto *ffi_done = new std::promise<Result<{ret}>>();\n\
-         \x20       std::future<Result<{ret}>> ffi_answer = ffi_done->get_future();\n\
-         \x20       {cfn}(ctx_, &detail::answer_promise<{lift}>, ffi_done{args});\n\
-         \x20       return ffi_answer;\n    }}\n"
-    );
+    let forward: Vec<String> = f.params.iter().map(|p| n.ident(&p.name)).collect();
+    let forward = forward.join(", ");
+    let mut values = common.to_vec();
+    values.extend([
+        ("async_name", async_name),
+        ("forward", &forward),
+        ("docs", &docs),
+    ]);
+    out.push_str(&fill(METHOD_ASYNC, &values));
 }
 
 /// `std::function` parameter list: `T name, ...` (values the handler owns).
@@ -231,24 +184,21 @@ fn host(out: &mut String, names: &Names, cls: &str, h: &HostFn, member: &str) {
         .map(|i| format!("std::move(a{i})"))
         .collect();
     let reply = reply_with(names, h.ret.as_ref(), "r.value()").replace('\n', "\n                ");
-    doc_then_note(out, "    ", &h.docs);
-    let _ = writeln!(
-        out,
-        "    /// Implements host function `{name}`. `fn` runs on a thread of its own,\n\
-         \x20   /// never the library's worker, so it may block. An empty `fn` removes it.\n\
-         \x20   Result<void> {member}(std::function<{sig}> fn) {{\n\
-         \x20       if (ctx_ == nullptr) {{\n            return detail::moved_from(\"{cls}\");\n        }}\n\
-         \x20       if (!fn) {{\n            return callbacks_->set_host(\"{name}\", nullptr);\n        }}\n\
-         \x20       return callbacks_->set_host(\"{name}\", [fn = std::move(fn)](const char *msg, size_t len) -> detail::HostJob {{\n\
-         \x20           {bind}\n            (void)len;\n\
-         \x20           return [fn{captures}](const detail::HostReply &reply) mutable {{\n\
-         \x20               Result<{ret}> r = fn({});\n\
-         \x20               if (!r) {{\n                    reply.fail(r.error());\n                    return;\n                }}\n\
-         \x20               {reply}\n\
-         \x20           }};\n        }});\n    }}\n",
-        call.join(", "),
-        name = h.name,
-    );
+    out.push_str(&member_docs(&h.docs));
+    out.push_str(&fill(
+        HOST,
+        &[
+            ("name", &h.name),
+            ("member", member),
+            ("sig", &sig),
+            ("cls", cls),
+            ("bind", &bind),
+            ("captures", &captures),
+            ("ret", &ret),
+            ("call", &call.join(", ")),
+            ("reply", &reply),
+        ],
+    ));
 }
 
 fn event(out: &mut String, names: &Names, e: &Event, member: &str) {
@@ -256,17 +206,15 @@ fn event(out: &mut String, names: &Names, e: &Event, member: &str) {
     let message = Message::of_params(&e.params);
     let lifted = lift_message(names, message);
     let bind = bind_args(names, &e.name, message);
-    doc_then_note(out, "    ", &e.docs);
-    let _ = writeln!(
-        out,
-        "    /// Listens to event `{name}`; `fn` runs on the library's event thread, in\n\
-         \x20   /// firing order. Returns the listener id (0 when it was not added).\n\
-         \x20   uint64_t {member}(std::function<void({params})> fn) {{\n\
-         \x20       if (ctx_ == nullptr || !fn) {{\n            return 0;\n        }}\n\
-         \x20       return callbacks_->listen(\"{name}\", [fn = std::move(fn)](const char *msg, size_t len) {{\n\
-         \x20           {bind}\n            (void)len;\n\
-         \x20           fn({});\n        }});\n    }}\n",
-        lifted.join(", "),
-        name = e.name,
-    );
+    out.push_str(&member_docs(&e.docs));
+    out.push_str(&fill(
+        EVENT,
+        &[
+            ("name", &e.name),
+            ("member", member),
+            ("params", &params),
+            ("bind", &bind),
+            ("lifted", &lifted.join(", ")),
+        ],
+    ));
 }
