@@ -9,6 +9,7 @@ mod keywords;
 mod rust;
 pub(crate) mod template;
 pub(crate) mod wire;
+pub(crate) mod writer;
 
 use crate::ir::Library;
 use crate::{Generated, Language, Options};
