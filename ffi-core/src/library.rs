@@ -22,6 +22,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 pub use crate::context::Dtor;
 
 const BAD_HANDLE: &str = "invalid context handle (never created, or already destroyed)";
+const TOO_MANY: &str = "too many live contexts";
 
 /// A library's contexts and its static description.
 pub struct Library<S> {
@@ -80,7 +81,11 @@ impl<S: Send + Sync + 'static> Library<S> {
                 return std::ptr::null_mut();
             }
         };
-        let handle = self.contexts.insert(ctx.clone());
+        let Some(handle) = self.contexts.insert(ctx.clone()) else {
+            ctx.shutdown(None);
+            reply.fail(TOO_MANY);
+            return std::ptr::null_mut();
+        };
         let target = ctx.clone();
         let job = CallJob(async move {
             let r = fut.await;
@@ -113,8 +118,12 @@ impl<S: Send + Sync + 'static> Library<S> {
                 return std::ptr::null_mut();
             }
         };
+        let Some(handle) = self.contexts.insert(ctx.clone()) else {
+            ctx.shutdown(None);
+            reply.fail(TOO_MANY);
+            return std::ptr::null_mut();
+        };
         let result = Scope::enter(&ctx.scope, || guard(make));
-        let handle = self.contexts.insert(ctx.clone());
         match &result {
             Ok(_) => {
                 ctx.set_state(result);
