@@ -2,6 +2,7 @@
 //! and event tables.
 
 use crate::executor::{BoxFuture, Executor};
+use crate::objects::Owned;
 use crate::scope::Scope;
 use std::future::Future;
 use std::ops::Deref;
@@ -17,6 +18,10 @@ pub type Dtor<S> = fn(Arc<Context<S>>) -> BoxFuture;
 /// One live context. Generated glue holds it in an `Arc` while a call runs.
 pub struct Context<S> {
     pub(crate) scope: Arc<Scope>,
+    /// The object handles this context's calls made.
+    pub(crate) objects: Owned,
+    /// Its own handle in the library's registry, once registered.
+    pub(crate) handle: OnceLock<usize>,
     pub(crate) executor: Executor,
     state: OnceLock<Result<S, String>>,
     waiting: Mutex<Vec<Waker>>,
@@ -33,6 +38,8 @@ impl<S: Send + Sync + 'static> Context<S> {
         )?;
         let ctx = Arc::new(Context {
             scope,
+            objects: Owned::new(),
+            handle: OnceLock::new(),
             executor,
             state: OnceLock::new(),
             waiting: Mutex::new(Vec::new()),

@@ -14,6 +14,7 @@ mod executor;
 pub mod host;
 pub mod ipc;
 mod library;
+mod objects;
 mod registry;
 mod reply;
 mod scope;
@@ -37,7 +38,8 @@ pub use ffi_macros::{ffi, ffi_ctor, ffi_dtor, ffi_event, ffi_host, ffi_library, 
 #[doc(hidden)]
 pub mod __private {
     pub use crate::abi::*;
-    pub use crate::library::{Dtor, Library, lift_arg};
+    pub use crate::library::{Dtor, Exporter, Library, lift_arg};
+    pub use crate::objects::ObjectHandle;
     pub use crate::scope::{call_host, emit_event};
     pub use std::ffi::{c_char, c_int, c_void};
     pub use std::sync::Arc;

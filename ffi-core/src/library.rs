@@ -8,9 +8,10 @@
 //! accepted.
 
 use crate::FfiType;
-use crate::abi::{FfiCallback, FfiHostFn, RET_ERR, RET_MISSING_CALLBACK, RET_OK};
+use crate::abi::{DESTROYED, FfiCallback, FfiHostFn, RET_ERR, RET_MISSING_CALLBACK, RET_OK};
 use crate::context::{Context, ContextRef};
 use crate::executor::CallJob;
+use crate::objects::{Entry, ObjectHandle};
 use crate::registry::Registry;
 use crate::reply::Reply;
 use crate::scope::Scope;
@@ -18,6 +19,7 @@ use crate::value::LiftError;
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 
 pub use crate::context::Dtor;
 
@@ -30,7 +32,10 @@ pub struct Library<S> {
     hosts: &'static [&'static str],
     events: &'static [&'static str],
     dtor: Option<Dtor<S>>,
+    /// The `#[ffi_object]` type names, by type index.
+    object_types: &'static [&'static str],
     contexts: Registry<Context<S>>,
+    objects: Registry<Entry>,
 }
 
 impl<S: Send + Sync + 'static> Library<S> {
@@ -39,13 +44,16 @@ impl<S: Send + Sync + 'static> Library<S> {
         hosts: &'static [&'static str],
         events: &'static [&'static str],
         dtor: Option<Dtor<S>>,
+        object_types: &'static [&'static str],
     ) -> Self {
         Library {
             name,
             hosts,
             events,
             dtor,
+            object_types,
             contexts: Registry::new(),
+            objects: Registry::new(),
         }
     }
 
@@ -86,6 +94,7 @@ impl<S: Send + Sync + 'static> Library<S> {
             reply.fail(TOO_MANY);
             return std::ptr::null_mut();
         };
+        let _ = ctx.handle.set(handle as usize);
         let target = ctx.clone();
         let job = CallJob(async move {
             let r = fut.await;
@@ -123,6 +132,7 @@ impl<S: Send + Sync + 'static> Library<S> {
             reply.fail(TOO_MANY);
             return std::ptr::null_mut();
         };
+        let _ = ctx.handle.set(handle as usize);
         let result = Scope::enter(&ctx.scope, || guard(make));
         match &result {
             Ok(_) => {
@@ -211,6 +221,13 @@ impl<S: Send + Sync + 'static> Library<S> {
         match self.contexts.remove(ctx) {
             Some(c) => {
                 c.shutdown(self.dtor);
+                // The worker is joined: drop the context's objects (values
+                // shared through `Arc` with another context stay alive).
+                for h in c.objects.take_all() {
+                    if let Some(entry) = self.objects.get(h as *mut c_void) {
+                        drop(entry.release());
+                    }
+                }
                 RET_OK
             }
             None => RET_ERR,
@@ -319,6 +336,153 @@ impl<S: Send + Sync + 'static> Library<S> {
         }
     }
 
+    /// The object behind `handle`, if it is a live handle of type
+    /// `type_index`, and its context. The error says what is wrong.
+    fn object<T: Send + Sync + 'static>(
+        &self,
+        type_index: u32,
+        handle: *mut c_void,
+    ) -> Result<(Arc<T>, Arc<Context<S>>), String> {
+        let expected = self.type_name(type_index);
+        let entry = self.objects.get(handle).ok_or_else(|| {
+            format!("invalid {expected} handle (never created, or already closed)")
+        })?;
+        if entry.type_index != type_index {
+            return Err(format!(
+                "a {} handle was given where a {expected} is expected",
+                self.type_name(entry.type_index)
+            ));
+        }
+        let ctx = self
+            .contexts
+            .get(entry.owner as *mut c_void)
+            .ok_or_else(|| DESTROYED.to_string())?;
+        Ok((entry.value::<T>()?, ctx))
+    }
+
+    fn type_name(&self, type_index: u32) -> &'static str {
+        self.object_types
+            .get(type_index as usize)
+            .copied()
+            .unwrap_or("object")
+    }
+
+    /// An object parameter: the value behind `handle`, or an error naming
+    /// the parameter.
+    pub fn object_arg<T: Send + Sync + 'static>(
+        &self,
+        type_index: u32,
+        handle: *mut c_void,
+        name: &str,
+    ) -> Result<Arc<T>, String> {
+        self.object::<T>(type_index, handle)
+            .map(|(value, _)| value)
+            .map_err(|e| format!("invalid argument '{name}': {e}"))
+    }
+
+    /// A sync method of an object: runs `f` inline on the caller's thread.
+    ///
+    /// # Safety
+    /// As for [`Library::create_async`].
+    pub unsafe fn object_call_sync<T: Send + Sync + 'static, R: FfiType>(
+        &'static self,
+        type_index: u32,
+        handle: *mut c_void,
+        cb: FfiCallback,
+        ud: *mut c_void,
+        f: impl FnOnce(&T, Exporter<'_, S>) -> Result<R, String>,
+    ) -> c_int {
+        let Some(cb) = cb else {
+            return RET_MISSING_CALLBACK;
+        };
+        let reply = Reply::new(cb, ud);
+        let (value, ctx) = match self.object::<T>(type_index, handle) {
+            Ok(found) => found,
+            Err(e) => {
+                reply.fail(&e);
+                return RET_ERR;
+            }
+        };
+        let exporter = Exporter {
+            lib: self,
+            ctx: &ctx,
+        };
+        let result = if self.events.is_empty() {
+            guard(|| f(&value, exporter))
+        } else {
+            Scope::enter(&ctx.scope, || guard(|| f(&value, exporter)))
+        };
+        reply.send(result);
+        RET_OK
+    }
+
+    /// An async method of an object, on its context's worker: `make` lifts
+    /// the arguments on the caller's thread and returns the future.
+    ///
+    /// # Safety
+    /// As for [`Library::create_async`].
+    pub unsafe fn object_call_async<T, R, F>(
+        &'static self,
+        type_index: u32,
+        handle: *mut c_void,
+        cb: FfiCallback,
+        ud: *mut c_void,
+        make: impl FnOnce(Arc<T>, ContextRef<S>) -> Result<F, String>,
+    ) -> c_int
+    where
+        T: Send + Sync + 'static,
+        R: FfiType,
+        F: Future<Output = Result<R, String>> + Send + 'static,
+    {
+        let Some(cb) = cb else {
+            return RET_MISSING_CALLBACK;
+        };
+        let reply = Reply::new(cb, ud);
+        let (value, ctx) = match self.object::<T>(type_index, handle) {
+            Ok(found) => found,
+            Err(e) => {
+                reply.fail(&e);
+                return RET_ERR;
+            }
+        };
+        let fut = match guard(|| make(value, ContextRef::new(&ctx))) {
+            Ok(f) => f,
+            Err(e) => {
+                reply.fail(&e);
+                return RET_OK;
+            }
+        };
+        ctx.executor.spawn(Box::pin(CallJob(fut)), Some(reply));
+        RET_OK
+    }
+
+    /// `<lib>_<type>_free`: closes a handle. RET_ERR for a handle that is
+    /// not a live handle of this type.
+    pub fn free_object(&self, type_index: u32, handle: *mut c_void) -> c_int {
+        match self.objects.get(handle) {
+            Some(entry) if entry.type_index == type_index => {}
+            _ => return RET_ERR,
+        }
+        let Some(entry) = self.objects.remove(handle) else {
+            return RET_ERR;
+        };
+        if let Some(ctx) = self.contexts.get(entry.owner as *mut c_void) {
+            ctx.objects.forget(handle as usize);
+        }
+        drop(entry.release());
+        RET_OK
+    }
+
+    /// Live object handles of all contexts (for tests and diagnostics).
+    pub fn live_objects(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// Where a call on `ctx` puts the objects it returns.
+    pub fn exporter<'a>(&'static self, ctx: &'a Context<S>) -> Exporter<'a, S> {
+        Exporter { lib: self, ctx }
+    }
+
     /// Number of live contexts (for tests and diagnostics).
     pub fn live_contexts(&self) -> usize {
         self.contexts.len()
@@ -348,4 +512,75 @@ fn guard<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
 pub unsafe fn lift_arg<T: FfiType>(c: &T::C, name: &str) -> Result<T, String> {
     // SAFETY: forwarded from the caller.
     unsafe { T::lift(c) }.map_err(|e: LiftError| e.in_field(name).to_string())
+}
+
+/// Turns the objects a call returns into handles owned by the call's
+/// context.
+pub struct Exporter<'a, S: 'static> {
+    lib: &'static Library<S>,
+    ctx: &'a Context<S>,
+}
+
+impl<S> Clone for Exporter<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S> Copy for Exporter<'_, S> {}
+
+impl<S: Send + Sync + 'static> Exporter<'_, S> {
+    /// A new handle to `value` (an `Arc<T>` result shares it; a `T` result
+    /// is its only owner).
+    pub fn export<T: Send + Sync + 'static>(
+        self,
+        type_index: u32,
+        value: Arc<T>,
+    ) -> Result<ObjectHandle, String> {
+        let owner = *self.ctx.handle.get().ok_or_else(|| DESTROYED.to_string())?;
+        let entry = Arc::new(Entry::new(type_index, owner, value));
+        let handle = self
+            .lib
+            .objects
+            .insert(entry.clone())
+            .ok_or_else(|| "too many live objects".to_string())?;
+        if !self.ctx.objects.add(handle as usize) {
+            // The context was torn down meanwhile: nothing may outlive it.
+            self.lib.objects.remove(handle);
+            drop(entry.release());
+            return Err(DESTROYED.into());
+        }
+        Ok(ObjectHandle(handle))
+    }
+
+    /// [`Exporter::export`] for every item of a `Vec` result.
+    pub fn export_vec<T: Send + Sync + 'static>(
+        self,
+        type_index: u32,
+        values: Vec<Arc<T>>,
+    ) -> Result<Vec<ObjectHandle>, String> {
+        let mut out = Vec::with_capacity(values.len());
+        for v in values {
+            match self.export(type_index, v) {
+                Ok(h) => out.push(h),
+                Err(e) => {
+                    // None of them reaches the caller: close them all.
+                    for h in out {
+                        self.lib.free_object(type_index, h.0);
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`Exporter::export`] for an `Option` result.
+    pub fn export_option<T: Send + Sync + 'static>(
+        self,
+        type_index: u32,
+        value: Option<Arc<T>>,
+    ) -> Result<Option<ObjectHandle>, String> {
+        value.map(|v| self.export(type_index, v)).transpose()
+    }
 }

@@ -31,7 +31,7 @@ pub(crate) fn glue(lib: &Library) -> String {
     };
     let _ = writeln!(
         out,
-        "    static LIBRARY: {P}::Library<{state}> =\n        {P}::Library::new({:?}, &[{}], &[{}], {dtor});\n",
+        "    static LIBRARY: {P}::Library<{state}> =\n        {P}::Library::new({:?}, &[{}], &[{}], {dtor}, &[]);\n",
         lib.name,
         hosts.join(", "),
         events.join(", ")

@@ -4,7 +4,7 @@
 #[allow(unsafe_code)]
 mod __ffi_glue {
     static LIBRARY: ::ffi_core::__private::Library<crate::Counter> =
-        ::ffi_core::__private::Library::new("basic", &[], &[], Some(dtor));
+        ::ffi_core::__private::Library::new("basic", &[], &[], Some(dtor), &[]);
 
     fn dtor(ctx: ::ffi_core::__private::Arc<::ffi_core::Context<crate::Counter>>) -> ::ffi_core::BoxFuture {
         ::std::boxed::Box::pin(async move {

@@ -4,7 +4,7 @@
 #[allow(unsafe_code)]
 mod __ffi_glue {
     static LIBRARY: ::ffi_core::__private::Library<crate::Shapes> =
-        ::ffi_core::__private::Library::new("shapes", &["ask_none", "ask_one", "ask_many"], &["changed", "moved"], None);
+        ::ffi_core::__private::Library::new("shapes", &["ask_none", "ask_one", "ask_many"], &["changed", "moved"], None, &[]);
 
     #[unsafe(no_mangle)]
     pub extern "C" fn shapes_abi_version() -> u32 {
