@@ -60,7 +60,10 @@ impl Owned {
     /// Records `handle`; false when the context is already torn down.
     pub(crate) fn add(&self, handle: usize) -> bool {
         match &mut *self.0.lock().unwrap_or_else(|e| e.into_inner()) {
-            Some(set) => set.insert(handle) || true,
+            Some(set) => {
+                set.insert(handle);
+                true
+            }
             None => false,
         }
     }
