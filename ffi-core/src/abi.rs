@@ -7,7 +7,8 @@ use std::ffi::{c_char, c_int, c_void};
 
 /// Bumped whenever the layout or meaning of anything crossing the C ABI
 /// changes. Generated bindings compare it with `<lib>_abi_version()`.
-pub const ABI_VERSION: u32 = 1;
+/// Kept in `ffi-abi`, which the macros and the generator read too.
+pub use ffi_abi::ABI_VERSION;
 
 pub const RET_OK: c_int = 0;
 pub const RET_ERR: c_int = 1;
