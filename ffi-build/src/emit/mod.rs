@@ -8,6 +8,7 @@ mod go_client;
 mod keywords;
 mod rust;
 mod rust_cbor;
+mod rust_names;
 pub(crate) mod wire;
 
 use crate::ir::Library;

@@ -3,6 +3,7 @@
 //! `ffi_core::__private::Library`, which owns the behaviour.
 
 use crate::emit::c::names::CNames;
+use crate::emit::rust_names::ident;
 use crate::ir::{Function, Library, Param, TypeDef, TypeRef};
 use std::fmt::Write;
 
@@ -84,7 +85,7 @@ fn c_params(lib: &Library, params: &[Param]) -> String {
         .map(|p| {
             format!(
                 ", {}: <{} as ::ffi_core::FfiType>::C",
-                p.name,
+                ident(&p.name),
                 rust_type(lib, &p.ty)
             )
         })
@@ -98,9 +99,10 @@ fn lifts(lib: &Library, params: &[Param], indent: &str) -> String {
         .iter()
         .map(|p| {
             format!(
-                "{indent}let {0} = {P}::lift_arg::<{1}>(&{0}, {0:?})?;\n",
-                p.name,
-                rust_type(lib, &p.ty)
+                "{indent}let {0} = {P}::lift_arg::<{1}>(&{0}, {2:?})?;\n",
+                ident(&p.name),
+                rust_type(lib, &p.ty),
+                p.name
             )
         })
         .collect()
@@ -109,7 +111,7 @@ fn lifts(lib: &Library, params: &[Param], indent: &str) -> String {
 fn args(params: &[Param]) -> String {
     params
         .iter()
-        .map(|p| p.name.as_str())
+        .map(|p| ident(&p.name))
         .collect::<Vec<_>>()
         .join(", ")
 }
