@@ -204,6 +204,34 @@ static void test_nested_structs_round_trip(void *ctx) {
     waiter_free(&w);
 }
 
+/* Names that are Rust keywords (`r#match`, `r#type` in the library) are
+ * plain names in C: the method, its parameter and the fields. */
+static int inspect_tagged(const char *msg, size_t len) {
+    const fixture_Tagged *t = (const fixture_Tagged *)msg;
+    return len == sizeof *t && t->type.len == 5 && memcmp(t->type.ptr, "k:val", 5) == 0 &&
+           t->match.is_some && t->match.value == 42;
+}
+
+static void test_keyword_names(void *ctx) {
+    fixture_Tagged value = {str("val"), {true, 41}};
+    Waiter w;
+    waiter_init(&w);
+    w.inspect = inspect_tagged;
+    CHECK(LIB(fixture_match(ctx, on_answer, &w, str("k"), value)) == RET_OK);
+    waiter_wait(&w);
+    CHECK(w.ret == RET_OK && w.inspected);
+    waiter_free(&w);
+
+    /* A bad argument names the parameter as the author spelled it, without r#. */
+    waiter_init(&w);
+    FFIStr bad = {"\xff", 1};
+    LIB(fixture_match(ctx, on_answer, &w, bad, value));
+    waiter_wait(&w);
+    CHECK(w.ret == RET_ERR);
+    CHECK(strcmp(w.msg, "invalid argument 'type': invalid UTF-8 at byte 0") == 0);
+    waiter_free(&w);
+}
+
 static void test_out_of_range_enum_is_an_error(void *ctx) {
     Waiter w;
     waiter_init(&w);
@@ -436,6 +464,7 @@ int main(void) {
     test_arguments_are_copied_before_return(ctx);
     test_nested_structs_round_trip(ctx);
     test_out_of_range_enum_is_an_error(ctx);
+    test_keyword_names(ctx);
     test_errors_and_panics(ctx);
     test_bad_handles();
     test_missing_callback(ctx);
