@@ -14,6 +14,7 @@
 #
 #   scripts/sanitizers.sh                    # builds the fixture with cargo first
 #   RSFFI_LIB_DIR=target/debug scripts/sanitizers.sh   # use a library already built
+#   RSFFI_SANITIZER_CC=clang scripts/sanitizers.sh      # another compiler
 #
 # A few seconds; `cargo test -p e2e --test sanitizers` runs it.
 set -euo pipefail
@@ -25,7 +26,7 @@ if [[ -z "${RSFFI_LIB_DIR:-}" ]]; then
 fi
 LIB_DIR="$(cd "$RSFFI_LIB_DIR" && pwd)"
 BUILD="${RSFFI_SANITIZER_BUILD:-$LIB_DIR/e2e-sanitizers}"
-CC="${CC:-gcc}"
+CC="${RSFFI_SANITIZER_CC:-gcc}"
 
 if ! command -v "$CC" >/dev/null; then
     echo "sanitizers.sh: '$CC' not found (Debian/Ubuntu: apt-get install build-essential)" >&2

@@ -43,7 +43,14 @@ static int report(void) {
  * The suites declare exactly these edges at the boundary and no others, so
  * a value shared between the test's own threads, or handed to a callback
  * outside the library, is still reported. Without TSan they are no-ops. */
-#if defined(__SANITIZE_THREAD__)
+#if defined(__SANITIZE_THREAD__) /* gcc */
+#define CHECK_UNDER_TSAN 1
+#elif defined(__has_feature) /* clang */
+#if __has_feature(thread_sanitizer)
+#define CHECK_UNDER_TSAN 1
+#endif
+#endif
+#ifdef CHECK_UNDER_TSAN
 void __tsan_acquire(void *addr);
 void __tsan_release(void *addr);
 static char library_order;
