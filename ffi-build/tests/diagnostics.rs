@@ -920,3 +920,41 @@ fn display_looks_like_rustc() {
          error: unsupported type `usize`\n  --> src/lib.rs:3:7"
     );
 }
+
+// The attribute macros report per-item errors with the same checks
+// (`ffi_abi::checks`): the build script's messages for the macros'
+// compile-fail cases are the macros' messages, word for word.
+
+#[test]
+fn build_script_and_macros_report_the_same_words() {
+    let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ffi-macros/tests/ui");
+    for (case, state) in [
+        ("unsupported_param", "State"),
+        ("mut_state", "Counter"),
+        ("missing_result", "State"),
+        ("generic_fn", "State"),
+    ] {
+        let src = std::fs::read_to_string(ui.join(format!("{case}.rs"))).unwrap();
+        // Make it a library: the state struct named, and a constructor.
+        let src =
+            src.replacen(
+                &format!("pub struct {state}"),
+                &format!("#[ffi_library(name = \"t\")]\npub struct {state}"),
+                1,
+            ) + &format!("#[ffi_ctor]\npub fn new() -> Result<{state}, String> {{ todo!() }}\n");
+        let mut ours: Vec<String> = diags(&[("src/lib.rs", &src)])
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
+        let stderr = std::fs::read_to_string(ui.join(format!("{case}.stderr"))).unwrap();
+        let mut theirs: Vec<String> = stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix("error: "))
+            .map(str::to_string)
+            .collect();
+        ours.sort();
+        theirs.sort();
+        assert!(!ours.is_empty(), "{case}");
+        assert_eq!(ours, theirs, "{case}");
+    }
+}
