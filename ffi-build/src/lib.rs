@@ -19,8 +19,9 @@ pub use syntax::parse_sources;
 
 use std::path::{Path, PathBuf};
 
-/// The C ABI version the generated code is written for: the runtime's.
-pub const ABI_VERSION: u32 = ffi_core::abi::ABI_VERSION;
+/// The C ABI version the generated code is written for: the runtime's
+/// (both read it from `ffi-abi`).
+pub const ABI_VERSION: u32 = ffi_abi::ABI_VERSION;
 
 /// A target language the generator can write bindings for. The Rust glue
 /// is always written: the library itself needs it.

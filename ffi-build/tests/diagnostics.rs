@@ -884,28 +884,43 @@ fn private_items_in_the_state_module_are_fine() {
     assert!(parse_sources(Path::new("src/lib.rs"), &map, "t").is_ok());
 }
 
-// 15. Raw identifiers.
+// 15. Raw identifiers are accepted (SPEC section 2); the IR keeps the name
+// without `r#`, which each emitter escapes for its language.
 
 #[test]
-fn raw_identifiers() {
-    let d = one("#[ffi_type]\npub struct R { pub r#type: i32 }\n");
-    at(
-        &d,
-        6,
-        20,
-        "raw identifier `r#type` cannot be used as a field name",
+fn raw_identifiers_are_accepted_without_their_prefix() {
+    let src = format!(
+        "{BASE}#[ffi_type]\npub struct R {{ pub r#type: i32 }}\n\
+         #[ffi]\npub fn r#match(t: &T, r#type: R, r#fn: String) -> Result<(), String> {{ Ok(()) }}\n"
     );
-    assert_eq!(
-        hint(&d),
-        "rename it (e.g. `type_`); the name is used as-is in C, Go and C++"
+    let map = |p: &Path| {
+        (p == Path::new("src/lib.rs"))
+            .then(|| src.clone())
+            .ok_or_else(|| std::io::Error::other("missing"))
+    };
+    let lib = parse_sources(Path::new("src/lib.rs"), &map, "t")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .library;
+    let m = &lib.methods[0];
+    assert_eq!(m.name, "match");
+    assert_eq!(m.rust_path, "crate::r#match");
+    let params: Vec<&str> = m.params.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(params, ["type", "fn"]);
+    let ffi_build::ir::TypeDef::Struct(r) = &lib.types[0] else {
+        panic!("a struct")
+    };
+    assert_eq!(r.fields[0].name, "type");
+}
+
+/// A raw-named duplicate is still a duplicate: `r#match` and `match` are
+/// one name.
+#[test]
+fn raw_and_plain_spellings_of_a_name_collide() {
+    let d = one(
+        "#[ffi]\npub fn r#loop(t: &T) -> Result<(), String> { Ok(()) }\n\
+         mod m {\n    #[ffi_core::ffi]\n    pub fn r#loop(t: &crate::T) -> Result<(), String> { Ok(()) }\n}\n",
     );
-    let d = one("#[ffi]\npub fn f(t: &T, r#match: i32) -> Result<(), String> { Ok(()) }\n");
-    at(
-        &d,
-        6,
-        17,
-        "raw identifier `r#match` cannot be used as a parameter name",
-    );
+    at(&d, 9, 12, "duplicate `#[ffi]` name `loop`");
 }
 
 // Loading the crate.
@@ -1016,4 +1031,42 @@ fn display_looks_like_rustc() {
         "error: unsupported type `usize`\n  --> src/lib.rs:3:7\n  = help: use u64\n\n\
          error: unsupported type `usize`\n  --> src/lib.rs:3:7"
     );
+}
+
+// The attribute macros report per-item errors with the same checks
+// (`ffi_abi::checks`): the build script's messages for the macros'
+// compile-fail cases are the macros' messages, word for word.
+
+#[test]
+fn build_script_and_macros_report_the_same_words() {
+    let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ffi-macros/tests/ui");
+    for (case, state) in [
+        ("unsupported_param", "State"),
+        ("mut_state", "Counter"),
+        ("missing_result", "State"),
+        ("generic_fn", "State"),
+    ] {
+        let src = std::fs::read_to_string(ui.join(format!("{case}.rs"))).unwrap();
+        // Make it a library: the state struct named, and a constructor.
+        let src =
+            src.replacen(
+                &format!("pub struct {state}"),
+                &format!("#[ffi_library(name = \"t\")]\npub struct {state}"),
+                1,
+            ) + &format!("#[ffi_ctor]\npub fn new() -> Result<{state}, String> {{ todo!() }}\n");
+        let mut ours: Vec<String> = diags(&[("src/lib.rs", &src)])
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
+        let stderr = std::fs::read_to_string(ui.join(format!("{case}.stderr"))).unwrap();
+        let mut theirs: Vec<String> = stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix("error: "))
+            .map(str::to_string)
+            .collect();
+        ours.sort();
+        theirs.sort();
+        assert!(!ours.is_empty(), "{case}");
+        assert_eq!(ours, theirs, "{case}");
+    }
 }

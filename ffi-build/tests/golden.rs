@@ -62,3 +62,8 @@ fn basic() {
 fn shapes() {
     check_case("shapes");
 }
+
+#[test]
+fn raw_names() {
+    check_case("raw_names");
+}

@@ -7,7 +7,8 @@ use std::ffi::{c_char, c_int, c_void};
 
 /// Bumped whenever the layout or meaning of anything crossing the C ABI
 /// changes. Generated bindings compare it with `<lib>_abi_version()`.
-pub const ABI_VERSION: u32 = 1;
+/// Kept in `ffi-abi`, which the macros and the generator read too.
+pub use ffi_abi::ABI_VERSION;
 
 /// The error of every call that a destroyed context fails.
 pub(crate) const DESTROYED: &str = "context destroyed";

@@ -1,15 +1,19 @@
 //! `#[ffi_host]` and `#[ffi_event]`: functions declared without a body,
 //! whose body the macro writes.
 
-use proc_macro2::TokenStream;
+use ffi_abi::checks::{FnKind, check_fn, combine, result_ok_type};
+use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::parse::{Parse, ParseStream};
+use syn::spanned::Spanned;
 use syn::{Attribute, FnArg, Ident, Pat, ReturnType, Signature, Type, Visibility};
 
 pub(crate) struct BodylessFn {
     attrs: Vec<Attribute>,
     vis: Visibility,
     sig: Signature,
+    /// A body written by mistake: reported by the checks.
+    body: Option<Span>,
 }
 
 impl Parse for BodylessFn {
@@ -17,36 +21,48 @@ impl Parse for BodylessFn {
         let attrs = input.call(Attribute::parse_outer)?;
         let vis = input.parse()?;
         let sig: Signature = input.parse()?;
-        if input.peek(syn::token::Brace) {
-            return Err(input.error(
-                "this function is implemented elsewhere: declare it without a body, ending in `;`",
-            ));
-        }
-        input.parse::<syn::Token![;]>()?;
-        Ok(BodylessFn { attrs, vis, sig })
+        let body = if input.peek(syn::token::Brace) {
+            Some(input.parse::<syn::Block>()?.span())
+        } else {
+            input.parse::<syn::Token![;]>()?;
+            None
+        };
+        Ok(BodylessFn {
+            attrs,
+            vis,
+            sig,
+            body,
+        })
     }
 }
 
 impl BodylessFn {
-    fn params(&self) -> syn::Result<Vec<(Ident, &Type)>> {
+    /// The shared checks of the signature (`ffi_abi::checks`).
+    fn check(&self, kind: FnKind) -> syn::Result<()> {
+        let mut problems = Vec::new();
+        check_fn(kind, &self.sig, self.body, None, &mut problems);
+        combine(&problems).map_or(Ok(()), Err)
+    }
+
+    /// The parameters, which the checks found to be plain names.
+    fn params(&self) -> Vec<(Ident, &Type)> {
         self.sig
             .inputs
             .iter()
-            .map(|arg| match arg {
+            .filter_map(|arg| match arg {
                 FnArg::Typed(pt) => match &*pt.pat {
-                    Pat::Ident(pi) => Ok((pi.ident.clone(), &*pt.ty)),
-                    other => Err(syn::Error::new_spanned(
-                        other,
-                        "parameters must be plain names",
-                    )),
+                    Pat::Ident(pi) => Some((pi.ident.clone(), &*pt.ty)),
+                    _ => None,
                 },
-                FnArg::Receiver(r) => Err(syn::Error::new_spanned(r, "`self` is not allowed here")),
+                FnArg::Receiver(_) => None,
             })
             .collect()
     }
 
     fn with_body(&self, body: TokenStream) -> TokenStream {
-        let BodylessFn { attrs, vis, sig } = self;
+        let BodylessFn {
+            attrs, vis, sig, ..
+        } = self;
         quote! { #(#attrs)* #vis #sig { #body } }
     }
 }
@@ -77,33 +93,14 @@ fn send_message(params: &[(Ident, &Type)], send: &Ident, by_ref: bool) -> TokenS
     }
 }
 
-/// `Result<T, String>` -> `T`.
-fn ok_type(ret: &ReturnType) -> syn::Result<&Type> {
-    if let ReturnType::Type(_, ty) = ret
-        && let Type::Path(tp) = &**ty
-        && let Some(last) = tp.path.segments.last()
-        && last.ident == "Result"
-        && let syn::PathArguments::AngleBracketed(args) = &last.arguments
-        && let Some(syn::GenericArgument::Type(t)) = args.args.first()
-    {
-        return Ok(t);
-    }
-    Err(syn::Error::new_spanned(
-        ret,
-        "host functions return `Result<T, String>`",
-    ))
-}
-
 pub(crate) fn expand_host(f: &BodylessFn) -> syn::Result<TokenStream> {
-    if f.sig.asyncness.is_none() {
-        return Err(syn::Error::new_spanned(
-            f.sig.fn_token,
-            "#[ffi_host] functions must be `async`",
-        ));
-    }
-    let params = f.params()?;
-    let ok = ok_type(&f.sig.output)?;
-    let name = f.sig.ident.to_string();
+    f.check(FnKind::Host)?;
+    let params = f.params();
+    let ok = match &f.sig.output {
+        ReturnType::Type(_, ty) => result_ok_type(ty).expect("checked: Result<T, String>"),
+        ReturnType::Default => unreachable!("checked: Result<T, String>"),
+    };
+    let name = ffi_abi::checks::unraw(&f.sig.ident);
     let send = Ident::new("__ffi_send", proc_macro2::Span::call_site());
     let message = send_message(&params, &send, false);
     Ok(f.with_body(quote! {
@@ -112,22 +109,11 @@ pub(crate) fn expand_host(f: &BodylessFn) -> syn::Result<TokenStream> {
 }
 
 pub(crate) fn expand_event(f: &BodylessFn) -> syn::Result<TokenStream> {
-    if let Some(a) = &f.sig.asyncness {
-        return Err(syn::Error::new_spanned(
-            a,
-            "#[ffi_event] functions are not `async`",
-        ));
-    }
-    if !matches!(f.sig.output, ReturnType::Default) {
-        return Err(syn::Error::new_spanned(
-            &f.sig.output,
-            "#[ffi_event] functions return nothing",
-        ));
-    }
-    let params = f.params()?;
+    f.check(FnKind::Event)?;
+    let params = f.params();
     let names: Vec<_> = params.iter().map(|(n, _)| n).collect();
     let types: Vec<_> = params.iter().map(|(_, t)| t).collect();
-    let name = f.sig.ident.to_string();
+    let name = ffi_abi::checks::unraw(&f.sig.ident);
     let send = Ident::new("__ffi_send", proc_macro2::Span::call_site());
     let message = send_message(&params, &send, true);
     Ok(f.with_body(quote! {

@@ -2,30 +2,11 @@
 //! Structs are maps keyed by the lowerCamelCase field names (`None` fields
 //! omitted, unknown keys ignored); enums are their variant name as text.
 
+use ffi_abi::wire_name;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::ext::IdentExt;
 use syn::{DataEnum, FieldsNamed, Ident};
-
-/// The wire name of a Rust field: lowerCamelCase (`delay_ms` -> `delayMs`).
-/// Identical to `ffi_core::cbor::wire_name` (this crate cannot depend on
-/// it: `ffi-core` depends on this one); the golden wire vectors keep the
-/// two in agreement.
-pub(crate) fn wire_name(rust_name: &str) -> String {
-    let mut out = String::with_capacity(rust_name.len());
-    let mut upper = false;
-    for c in rust_name.trim_start_matches("r#").chars() {
-        if c == '_' {
-            upper = !out.is_empty();
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
 
 const C: &str = "::ffi_core::cbor";
 

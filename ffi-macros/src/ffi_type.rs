@@ -1,44 +1,48 @@
 //! `#[ffi_type]`: the C mirror of a struct and its `FfiType` conversions.
 
+use ffi_abi::checks::{check_enum, check_struct, unraw};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Data, DeriveInput, Fields};
 
-pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
-    if !input.generics.params.is_empty() {
-        return Err(syn::Error::new_spanned(
-            &input.generics,
-            "#[ffi_type] types cannot be generic",
-        ));
-    }
-    let conversions = match &input.data {
-        Data::Struct(s) => expand_struct(input, &s.fields)?,
-        Data::Enum(e) => expand_enum(input, e)?,
+/// The type as written, its conversions, and the errors of its
+/// definition (`ffi_abi::checks`, as the build script reports them).
+pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
+    let mut problems = Vec::new();
+    match &input.data {
+        Data::Struct(s) => {
+            check_struct(&input.ident, &input.generics, &s.fields, &mut problems);
+        }
+        Data::Enum(e) => check_enum(&input.ident, &input.generics, &e.variants, &mut problems),
         Data::Union(_) => {
-            return Err(syn::Error::new_spanned(
+            return syn::Error::new_spanned(
                 &input.ident,
                 "#[ffi_type] supports structs and fieldless enums, not unions",
-            ));
+            )
+            .into_compile_error();
         }
-    };
-    let wire = match &input.data {
+    }
+    if !problems.is_empty() {
+        return crate::with_problems(quote! { #input }, &problems);
+    }
+    let (conversions, wire) = match &input.data {
         Data::Struct(syn::DataStruct {
             fields: Fields::Named(f),
             ..
-        }) => crate::cbor::expand_struct(&input.ident, f),
-        Data::Enum(e) => crate::cbor::expand_enum(&input.ident, e),
-        _ => TokenStream::new(),
+        }) => (
+            expand_struct(input, f),
+            crate::cbor::expand_struct(&input.ident, f),
+        ),
+        Data::Enum(e) => (
+            expand_enum(input, e),
+            crate::cbor::expand_enum(&input.ident, e),
+        ),
+        _ => unreachable!("check_struct refuses structs without named fields"),
     };
-    Ok(quote! { #input #conversions #wire })
+    quote! { #input #conversions #wire }
 }
 
-fn expand_struct(input: &DeriveInput, fields: &Fields) -> syn::Result<TokenStream> {
-    let Fields::Named(named) = fields else {
-        return Err(syn::Error::new_spanned(
-            &input.ident,
-            "#[ffi_type] structs need named fields",
-        ));
-    };
+fn expand_struct(input: &DeriveInput, named: &syn::FieldsNamed) -> TokenStream {
     let name = &input.ident;
     let vis = &input.vis;
     let mirror = format_ident!("__FfiC{}", name);
@@ -47,9 +51,9 @@ fn expand_struct(input: &DeriveInput, fields: &Fields) -> syn::Result<TokenStrea
         .iter()
         .map(|f| f.ident.clone().expect("named"))
         .collect();
-    let labels: Vec<String> = idents.iter().map(ToString::to_string).collect();
+    let labels: Vec<String> = idents.iter().map(unraw).collect();
     let types: Vec<_> = named.named.iter().map(|f| &f.ty).collect();
-    Ok(quote! {
+    quote! {
         #[doc(hidden)]
         #[repr(C)]
         #[derive(Clone, Copy)]
@@ -77,23 +81,15 @@ fn expand_struct(input: &DeriveInput, fields: &Fields) -> syn::Result<TokenStrea
                 }
             }
         }
-    })
+    }
 }
 
-fn expand_enum(input: &DeriveInput, data: &syn::DataEnum) -> syn::Result<TokenStream> {
+fn expand_enum(input: &DeriveInput, data: &syn::DataEnum) -> TokenStream {
     let name = &input.ident;
-    for v in &data.variants {
-        if !matches!(v.fields, Fields::Unit) || v.discriminant.is_some() {
-            return Err(syn::Error::new_spanned(
-                v,
-                "#[ffi_type] enums must be fieldless, without explicit discriminants",
-            ));
-        }
-    }
     let variants: Vec<_> = data.variants.iter().map(|v| &v.ident).collect();
     let indices: Vec<i32> = (0..variants.len() as i32).collect();
     let invalid = format!("invalid value {{}} for enum {name}");
-    Ok(quote! {
+    quote! {
         // SAFETY: an enum crosses as its variant index, an `int32_t`.
         unsafe impl ::ffi_core::FfiType for #name {
             type C = i32;
@@ -113,5 +109,5 @@ fn expand_enum(input: &DeriveInput, data: &syn::DataEnum) -> syn::Result<TokenSt
                 }
             }
         }
-    })
+    }
 }

@@ -3,59 +3,61 @@
 //!
 //! `ffi_build::generate()` reads the same attributes from the crate's
 //! source at build time, validates them, and writes the C ABI glue that
-//! `#[ffi_library]` includes. The macros themselves only add what must
-//! live next to the annotated item: value conversions for `#[ffi_type]`,
-//! and the bodies of `#[ffi_host]` and `#[ffi_event]` functions.
+//! `#[ffi_library]` includes. The macros add what must live next to the
+//! annotated item (value conversions for `#[ffi_type]`, the bodies of
+//! `#[ffi_host]` and `#[ffi_event]` functions), and report the errors of
+//! the item itself at its own span, with the generator's wording (both run
+//! `ffi_abi::checks`), so an editor shows them inline. Errors that need the
+//! whole crate (name collisions, a missing constructor, the state's type
+//! name) come from the build script.
 
 extern crate proc_macro;
 
 mod bodyless;
 mod cbor;
 mod ffi_type;
+mod library;
 
+use ffi_abi::checks::{FnKind, Problem, check_fn, combine};
 use proc_macro::TokenStream;
 use quote::quote;
 use syn::parse_macro_input;
 
 /// Marks the state struct a context owns and names the library:
-/// `#[ffi_library(name = "my_timer")]`. Includes the generated glue.
+/// `#[ffi_library(name = "my_timer")]`. Includes the generated glue, and
+/// asserts at the struct that it is `Send + Sync + 'static`.
 #[proc_macro_attribute]
-pub fn ffi_library(_attr: TokenStream, item: TokenStream) -> TokenStream {
-    // The name argument is read and validated by `ffi_build`.
-    let item = proc_macro2::TokenStream::from(item);
-    quote! {
-        #item
-        include!(concat!(env!("OUT_DIR"), "/ffi_glue.rs"));
-    }
-    .into()
+pub fn ffi_library(attr: TokenStream, item: TokenStream) -> TokenStream {
+    library::expand(attr.into(), item.into()).into()
 }
 
 /// A struct or fieldless enum that crosses the boundary.
 #[proc_macro_attribute]
 pub fn ffi_type(_attr: TokenStream, item: TokenStream) -> TokenStream {
     let input = parse_macro_input!(item as syn::DeriveInput);
-    ffi_type::expand(&input)
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    ffi_type::expand(&input).into()
 }
 
-/// The constructor. Validated by `ffi_build`; the item is unchanged.
+/// The constructor. The item is unchanged; its signature is checked here
+/// and by `ffi_build`.
 #[proc_macro_attribute]
 pub fn ffi_ctor(_attr: TokenStream, item: TokenStream) -> TokenStream {
-    item
+    checked_fn(FnKind::Ctor, item)
 }
 
 /// A method, sync (runs on the caller's thread) or async (runs on the
-/// context's worker). Validated by `ffi_build`; the item is unchanged.
+/// context's worker). The item is unchanged; its signature is checked here
+/// and by `ffi_build`.
 #[proc_macro_attribute]
 pub fn ffi(_attr: TokenStream, item: TokenStream) -> TokenStream {
-    item
+    checked_fn(FnKind::Method, item)
 }
 
-/// The teardown hook. Validated by `ffi_build`; the item is unchanged.
+/// The teardown hook. The item is unchanged; its signature is checked here
+/// and by `ffi_build`.
 #[proc_macro_attribute]
 pub fn ffi_dtor(_attr: TokenStream, item: TokenStream) -> TokenStream {
-    item
+    checked_fn(FnKind::Dtor, item)
 }
 
 /// A bodyless `async fn` the host implements; the body awaits its answer.
@@ -75,4 +77,26 @@ pub fn ffi_event(_attr: TokenStream, item: TokenStream) -> TokenStream {
     bodyless::expand_event(&f)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
+}
+
+/// The item as written, followed by the errors of its signature. An item
+/// that is not a function is left to the build script, which explains
+/// where the attribute goes.
+fn checked_fn(kind: FnKind, item: TokenStream) -> TokenStream {
+    let item = proc_macro2::TokenStream::from(item);
+    let Ok(f) = syn::parse2::<syn::ItemFn>(item.clone()) else {
+        return item.into();
+    };
+    let mut problems = Vec::new();
+    check_fn(kind, &f.sig, None, None, &mut problems);
+    with_problems(item, &problems).into()
+}
+
+/// `tokens`, then every problem as a compile error at its span.
+pub(crate) fn with_problems(
+    tokens: proc_macro2::TokenStream,
+    problems: &[Problem],
+) -> proc_macro2::TokenStream {
+    let errors = combine(problems).map(syn::Error::into_compile_error);
+    quote! { #tokens #errors }
 }

@@ -22,9 +22,11 @@ static double now_ms(void) {
 
 /* Waits for an answer; the callback sets *done. */
 static void on_done(int ret, const char *msg, size_t len, void *ud) {
+    IN_CALLBACK();
     (void)msg;
     (void)len;
     atomic_store((atomic_int *)ud, ret == RET_OK ? 1 : 2);
+    CALLBACK_DONE();
 }
 
 static int wait_flag(atomic_int *flag, double timeout_ms) {
@@ -37,7 +39,7 @@ static int wait_flag(atomic_int *flag, double timeout_ms) {
 
 static void *make_context(void) {
     atomic_int done = 0;
-    void *ctx = fixture_create(on_done, &done, str("events"));
+    void *ctx = LIB(fixture_create(on_done, &done, str("events")));
     wait_flag(&done, 5000);
     return ctx;
 }
@@ -50,6 +52,7 @@ static int str_is(FFIStr s, const char *want, size_t n) {
 }
 
 static void on_scalars(int ret, const char *msg, size_t len, void *ud) {
+    IN_CALLBACK();
     (void)ud;
     const fixture_Scalars *s = (const fixture_Scalars *)msg;
     int ok = ret == RET_OK && len == sizeof *s && s->flag && s->i64_v == INT64_MIN &&
@@ -57,9 +60,11 @@ static void on_scalars(int ret, const char *msg, size_t len, void *ud) {
              str_is(s->text, "n\0ul", 4) && s->data.len == 3 && s->data.ptr[2] == 0 &&
              s->color == FIXTURE_COLOR_BLUE && s->f64_v == -0.5;
     if (ok) atomic_fetch_add(&typed_ok, 1);
+    CALLBACK_DONE();
 }
 
 static void on_containers(int ret, const char *msg, size_t len, void *ud) {
+    IN_CALLBACK();
     (void)ud;
     const fixture_Containers *c = (const fixture_Containers *)msg;
     int ok = ret == RET_OK && len == sizeof *c && c->nested.len == 2 &&
@@ -70,31 +75,36 @@ static void on_containers(int ret, const char *msg, size_t len, void *ud) {
              !c->list_of_maybe.ptr[0].is_some && c->list_of_maybe.ptr[1].value == -7 &&
              c->maybe_color.is_some && c->maybe_color.value == FIXTURE_COLOR_GREEN;
     if (ok) atomic_fetch_add(&typed_ok, 1);
+    CALLBACK_DONE();
 }
 
 static void on_leaf(int ret, const char *msg, size_t len, void *ud) {
+    IN_CALLBACK();
     (void)ud;
     const fixture_Leaf *l = (const fixture_Leaf *)msg;
     if (ret == RET_OK && len == sizeof *l && str_is(l->label, "leaf", 4)) atomic_fetch_add(&typed_ok, 1);
+    CALLBACK_DONE();
 }
 
 static void on_pair(int ret, const char *msg, size_t len, void *ud) {
+    IN_CALLBACK();
     (void)ud;
     const fixture_pair_args *p = (const fixture_pair_args *)msg;
     if (ret == RET_OK && len == sizeof *p && p->n == INT64_MIN && str_is(p->text, "n\0ul", 4) &&
         p->data.len == 3)
         atomic_fetch_add(&typed_ok, 1);
+    CALLBACK_DONE();
 }
 
 static void test_typed_payloads(void *ctx) {
-    CHECK(fixture_add_event_listener(ctx, "no_such_event", on_leaf, NULL) == 0);
-    CHECK(fixture_add_event_listener(ctx, "leaf_seen", NULL, NULL) == 0);
-    CHECK(fixture_add_event_listener((void *)(uintptr_t)0xbad, "leaf_seen", on_leaf, NULL) == 0);
+    CHECK(LIB(fixture_add_event_listener(ctx, "no_such_event", on_leaf, NULL)) == 0);
+    CHECK(LIB(fixture_add_event_listener(ctx, "leaf_seen", NULL, NULL)) == 0);
+    CHECK(LIB(fixture_add_event_listener((void *)(uintptr_t)0xbad, "leaf_seen", on_leaf, NULL)) == 0);
     uint64_t ids[4] = {
-        fixture_add_event_listener(ctx, "scalars_seen", on_scalars, NULL),
-        fixture_add_event_listener(ctx, "containers_seen", on_containers, NULL),
-        fixture_add_event_listener(ctx, "leaf_seen", on_leaf, NULL),
-        fixture_add_event_listener(ctx, "pair", on_pair, NULL),
+        LIB(fixture_add_event_listener(ctx, "scalars_seen", on_scalars, NULL)),
+        LIB(fixture_add_event_listener(ctx, "containers_seen", on_containers, NULL)),
+        LIB(fixture_add_event_listener(ctx, "leaf_seen", on_leaf, NULL)),
+        LIB(fixture_add_event_listener(ctx, "pair", on_pair, NULL)),
     };
     for (int i = 0; i < 4; i++) CHECK(ids[i] > 0);
 
@@ -129,13 +139,13 @@ static void test_typed_payloads(void *ctx) {
 
     fixture_Leaf leaf = {str("leaf"), {NULL, 0}, FIXTURE_COLOR_RED};
     atomic_int done = 0;
-    fixture_fire_all(ctx, on_done, &done, s, c, leaf);
+    LIB(fixture_fire_all(ctx, on_done, &done, s, c, leaf));
     CHECK(done == 1);
     double end = now_ms() + 5000;
     while (atomic_load(&typed_ok) < 4 && now_ms() < end) usleep(100);
     CHECK(atomic_load(&typed_ok) == 4);
-    for (int i = 0; i < 4; i++) CHECK(fixture_remove_event_listener(ctx, ids[i]) == RET_OK);
-    CHECK(fixture_remove_event_listener(ctx, ids[0]) == RET_ERR);
+    for (int i = 0; i < 4; i++) CHECK(LIB(fixture_remove_event_listener(ctx, ids[i])) == RET_OK);
+    CHECK(LIB(fixture_remove_event_listener(ctx, ids[0])) == RET_ERR);
 }
 
 /* ---- ordering under concurrent firing ---- */
@@ -146,16 +156,18 @@ static atomic_long tick_count;
 static atomic_int order_broken;
 
 static void on_tick(int ret, const char *msg, size_t len, void *ud) {
+    IN_CALLBACK();
     (void)ud;
     const fixture_tick_args *t = (const fixture_tick_args *)msg;
     if (ret != RET_OK || len != sizeof *t || t->source >= SOURCES) {
         atomic_store(&order_broken, 1);
-        return;
+    } else {
+        /* The dispatcher is one thread: no lock needed for last_seq. */
+        if ((int64_t)t->seq != last_seq[t->source] + 1) atomic_store(&order_broken, 1);
+        last_seq[t->source] = (int64_t)t->seq;
+        atomic_fetch_add(&tick_count, 1);
     }
-    /* The dispatcher is one thread: no lock needed for last_seq. */
-    if ((int64_t)t->seq != last_seq[t->source] + 1) atomic_store(&order_broken, 1);
-    last_seq[t->source] = (int64_t)t->seq;
-    atomic_fetch_add(&tick_count, 1);
+    CALLBACK_DONE();
 }
 
 typedef struct Firing {
@@ -166,13 +178,13 @@ typedef struct Firing {
 static void *fire(void *arg) {
     Firing *f = arg;
     atomic_int done = 0;
-    fixture_fire_ticks(f->ctx, on_done, &done, f->source, PER_SOURCE);
+    LIB(fixture_fire_ticks(f->ctx, on_done, &done, f->source, PER_SOURCE));
     return NULL;
 }
 
 static void test_order_under_four_threads(void *ctx) {
     for (int i = 0; i < SOURCES; i++) last_seq[i] = -1;
-    uint64_t id = fixture_add_event_listener(ctx, "tick", on_tick, NULL);
+    uint64_t id = LIB(fixture_add_event_listener(ctx, "tick", on_tick, NULL));
     pthread_t threads[SOURCES];
     Firing args[SOURCES];
     for (uint32_t i = 0; i < SOURCES; i++) {
@@ -187,62 +199,66 @@ static void test_order_under_four_threads(void *ctx) {
     CHECK(atomic_load(&tick_count) == SOURCES * PER_SOURCE);
     CHECK(atomic_load(&order_broken) == 0);
     for (int i = 0; i < SOURCES; i++) CHECK(last_seq[i] == PER_SOURCE - 1);
-    CHECK(fixture_remove_event_listener(ctx, id) == RET_OK);
+    CHECK(LIB(fixture_remove_event_listener(ctx, id)) == RET_OK);
 }
 
 /* ---- a slow listener does not stall handlers ---- */
 static atomic_int slow_calls;
 static void on_leaf_slowly(int ret, const char *msg, size_t len, void *ud) {
+    IN_CALLBACK();
     (void)ret;
     (void)msg;
     (void)len;
     (void)ud;
     atomic_fetch_add(&slow_calls, 1);
     sleep(1);
+    CALLBACK_DONE();
 }
 
 static void test_slow_listener_does_not_stall_handlers(void *ctx) {
-    uint64_t id = fixture_add_event_listener(ctx, "leaf_seen", on_leaf_slowly, NULL);
+    uint64_t id = LIB(fixture_add_event_listener(ctx, "leaf_seen", on_leaf_slowly, NULL));
     fixture_Leaf leaves[1] = {{str("slow"), {NULL, 0}, FIXTURE_COLOR_RED}};
     fixture_Top t;
     memset(&t, 0, sizeof t);
     t.middle.leaves.ptr = leaves;
     t.middle.leaves.len = 1;
     atomic_int done = 0;
-    fixture_echo_top(ctx, on_done, &done, t);
+    LIB(fixture_echo_top(ctx, on_done, &done, t));
     CHECK(wait_flag(&done, 5000) == 1);
     while (atomic_load(&slow_calls) == 0) usleep(100);
     /* The listener is asleep now; a round trip through the worker: */
     double start = now_ms();
     atomic_int rt = 0;
-    fixture_sleep_ms(ctx, on_done, &rt, 0);
+    LIB(fixture_sleep_ms(ctx, on_done, &rt, 0));
     CHECK(wait_flag(&rt, 5000) == 1);
     double latency = now_ms() - start;
     printf("handler latency while a listener sleeps 1 s: %.3f ms\n", latency);
     CHECK(latency < 250.0);
     /* remove waits for the running listener to return */
     start = now_ms();
-    CHECK(fixture_remove_event_listener(ctx, id) == RET_OK);
+    CHECK(LIB(fixture_remove_event_listener(ctx, id)) == RET_OK);
     CHECK(now_ms() - start > 100.0);
 }
 
 /* ---- unsubscribe and destroy ---- */
 static atomic_long seen_after;
 static void on_tick_count(int ret, const char *msg, size_t len, void *ud) {
+    IN_CALLBACK();
     (void)ret;
     (void)msg;
     (void)len;
     (void)ud;
     atomic_fetch_add(&seen_after, 1);
     usleep(50);
+    CALLBACK_DONE();
 }
 
 static void test_no_delivery_after_remove(void *ctx) {
-    uint64_t id = fixture_add_event_listener(ctx, "tick", on_tick_count, NULL);
+    uint64_t id = LIB(fixture_add_event_listener(ctx, "tick", on_tick_count, NULL));
     atomic_int done = 0;
-    fixture_fire_ticks_async(ctx, on_done, &done, 0, 5000);
+    LIB(fixture_fire_ticks_async(ctx, on_done, &done, 0, 5000));
     while (atomic_load(&seen_after) < 10) usleep(100);
-    CHECK(fixture_remove_event_listener(ctx, id) == RET_OK);
+    CHECK(LIB(fixture_remove_event_listener(ctx, id)) == RET_OK);
     long at_remove = atomic_load(&seen_after);
     usleep(50000);
     CHECK(atomic_load(&seen_after) == at_remove);
@@ -254,19 +270,21 @@ static atomic_int self_removing_calls;
 static void *self_ctx;
 static uint64_t self_id;
 static void on_tick_remove_self(int ret, const char *msg, size_t len, void *ud) {
+    IN_CALLBACK();
     (void)ret;
     (void)msg;
     (void)len;
     (void)ud;
     atomic_fetch_add(&self_removing_calls, 1);
-    fixture_remove_event_listener(self_ctx, self_id);
+    LIB(fixture_remove_event_listener(self_ctx, self_id));
+    CALLBACK_DONE();
 }
 
 static void test_listener_removing_itself(void *ctx) {
     self_ctx = ctx;
-    self_id = fixture_add_event_listener(ctx, "tick", on_tick_remove_self, NULL);
+    self_id = LIB(fixture_add_event_listener(ctx, "tick", on_tick_remove_self, NULL));
     atomic_int done = 0;
-    fixture_fire_ticks(ctx, on_done, &done, 1, 100);
+    LIB(fixture_fire_ticks(ctx, on_done, &done, 1, 100));
     usleep(50000);
     CHECK(atomic_load(&self_removing_calls) == 1);
 }
@@ -274,11 +292,12 @@ static void test_listener_removing_itself(void *ctx) {
 static void test_no_delivery_after_destroy(void) {
     void *ctx = make_context();
     atomic_store(&seen_after, 0);
-    fixture_add_event_listener(ctx, "tick", on_tick_count, NULL);
+    LIB(fixture_add_event_listener(ctx, "tick", on_tick_count, NULL));
     atomic_int done = 0;
-    fixture_fire_ticks(ctx, on_done, &done, 0, 5000);
+    LIB(fixture_fire_ticks(ctx, on_done, &done, 0, 5000));
     while (atomic_load(&seen_after) < 10) usleep(100);
-    CHECK(fixture_destroy(ctx) == RET_OK);
+    CHECK(LIB(fixture_destroy(ctx)) == RET_OK);
+    AFTER_WAIT();
     long at_destroy = atomic_load(&seen_after);
     usleep(50000);
     CHECK(atomic_load(&seen_after) == at_destroy);
@@ -292,7 +311,8 @@ int main(void) {
     test_slow_listener_does_not_stall_handlers(ctx);
     test_no_delivery_after_remove(ctx);
     test_listener_removing_itself(ctx);
-    CHECK(fixture_destroy(ctx) == RET_OK);
+    CHECK(LIB(fixture_destroy(ctx)) == RET_OK);
+    AFTER_WAIT();
     test_no_delivery_after_destroy();
     return report();
 }

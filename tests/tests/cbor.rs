@@ -643,3 +643,38 @@ fn fields_named_like_generated_locals_round_trip() {
         v
     );
 }
+
+/// Names written as raw identifiers (`r#match`, `r#type`) cross as the
+/// plain name: the method is `match`, the parameter and field `type`.
+#[test]
+fn raw_identifier_names_cross_without_their_prefix() {
+    let s = fixture_service();
+    let value = fixture::Tagged {
+        r#type: "val".into(),
+        r#match: Some(41),
+    };
+    let (ret, body) = s.call(
+        "match",
+        &request(&[("type", &"k".to_string()), ("value", &value)]),
+    );
+    assert_eq!(ret, RET_OK, "{}", String::from_utf8_lossy(&body));
+    let got: fixture::Tagged = from_slice(&body).unwrap();
+    assert_eq!(
+        got,
+        fixture::Tagged {
+            r#type: "k:val".into(),
+            r#match: Some(42),
+        }
+    );
+    // The wire map of the struct is keyed "type" and "match".
+    let mut e = Encoder::new();
+    e.map(2);
+    e.text("type");
+    e.text("val");
+    e.text("match");
+    41i32.encode(&mut e);
+    assert_eq!(to_vec(&value), e.into_bytes());
+    // A missing parameter is named as the author spelled it, without r#.
+    let msg = err(&s, "match", &request(&[("value", &value)]));
+    assert_eq!(msg, "missing field 'type'");
+}

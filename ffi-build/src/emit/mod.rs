@@ -7,6 +7,7 @@ pub(crate) mod go;
 mod go_client;
 mod keywords;
 mod rust;
+mod rust_names;
 pub(crate) mod template;
 pub(crate) mod wire;
 pub(crate) mod writer;

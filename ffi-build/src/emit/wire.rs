@@ -4,9 +4,10 @@
 
 use crate::ir::{Primitive, TypeRef};
 
-/// The wire name of a Rust field or parameter: the runtime's, so the
-/// generated glue and clients agree with the codec by construction.
-pub use ffi_core::cbor::wire_name;
+/// The wire name of a Rust field or parameter: the runtime's and the
+/// `#[ffi_type]` macro's (all three read `ffi-abi`), so the generated glue
+/// and clients agree with the codec by construction.
+pub use ffi_abi::wire_name;
 
 /// A type in CDDL (RFC 8610) notation, for the schema comments of
 /// `<lib>_cbor.h`. Integer widths are given as CDDL's `.size`-free

@@ -1,6 +1,7 @@
 //! Finding the items that carry one of our attributes, and sorting them by
 //! attribute. Everything else in the crate is left alone.
 
+use ffi_abi::checks::FnKind;
 use proc_macro2::Span;
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
@@ -35,11 +36,11 @@ impl Kind {
         match self {
             Kind::Library => "ffi_library",
             Kind::Type => "ffi_type",
-            Kind::Ctor => "ffi_ctor",
-            Kind::Method => "ffi",
-            Kind::Dtor => "ffi_dtor",
-            Kind::Event => "ffi_event",
-            Kind::Host => "ffi_host",
+            Kind::Ctor => FnKind::Ctor.attr_name(),
+            Kind::Method => FnKind::Method.attr_name(),
+            Kind::Dtor => FnKind::Dtor.attr_name(),
+            Kind::Event => FnKind::Event.attr_name(),
+            Kind::Host => FnKind::Host.attr_name(),
         }
     }
 

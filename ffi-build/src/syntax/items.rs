@@ -3,12 +3,11 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use proc_macro2::Span;
-use syn::punctuated::Punctuated;
+use ffi_abi::checks::{check_enum, check_library, check_struct, library_name, unraw};
 use syn::spanned::Spanned;
 
 use super::collect::{Annotated, TypeItem};
-use super::common::{check_no_generics, check_not_raw, docs, location};
+use super::common::{docs, location, report};
 use super::modules::Origin;
 use super::types::{NamedKind, TypeResolver};
 use crate::diagnostic::Diagnostic;
@@ -52,99 +51,24 @@ pub(crate) fn lower_library(
         ));
     }
     let s = &first.item;
-    check_no_generics(
-        &s.generics,
-        &first.origin,
-        "`#[ffi_library]` struct",
-        &s.ident,
-        errors,
-    );
-    let name = library_name(&first.attr, &first.origin, errors).unwrap_or_default();
+    let mut problems = Vec::new();
+    check_library(&s.ident, &s.generics, &mut problems);
+    let args = match &first.attr.meta {
+        syn::Meta::List(list) => Some(list.tokens.clone()),
+        _ => None,
+    };
+    let name = library_name(args, first.attr.span(), &mut problems).unwrap_or_default();
+    report(&first.origin, problems, errors);
     Some(LibraryInfo {
         name,
         state: State {
-            name: s.ident.to_string(),
+            name: unraw(&s.ident),
             rust_path: first.origin.rust_path(&s.ident.to_string()),
             docs: docs(&s.attrs),
         },
         origin: first.origin.clone(),
         ident: s.ident.clone(),
     })
-}
-
-fn library_name(
-    attr: &syn::Attribute,
-    origin: &Origin,
-    errors: &mut Vec<Diagnostic>,
-) -> Option<String> {
-    let hint = format!("write `{LIBRARY_EXAMPLE}`; the name prefixes every C symbol");
-    let missing = |span: Span| {
-        origin.diag(
-            span,
-            "`#[ffi_library]` needs a name: `#[ffi_library(name = \"...\")]`",
-            &hint,
-        )
-    };
-    let list = match &attr.meta {
-        syn::Meta::List(list) => list,
-        _ => {
-            errors.push(missing(attr.span()));
-            return None;
-        }
-    };
-    let args = match list
-        .parse_args_with(Punctuated::<syn::MetaNameValue, syn::Token![,]>::parse_terminated)
-    {
-        Ok(args) => args,
-        Err(e) => {
-            errors.push(origin.diag(
-                e.span(),
-                format!("malformed `#[ffi_library]` arguments: {e}"),
-                &hint,
-            ));
-            return None;
-        }
-    };
-    let mut name = None;
-    for arg in &args {
-        let lit = match &arg.value {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) => Some(s),
-            _ => None,
-        };
-        match lit {
-            Some(lit) if arg.path.is_ident("name") => name = Some(lit),
-            _ => errors.push(origin.diag(
-                arg.span(),
-                "unknown `#[ffi_library]` argument; expected `name = \"...\"`",
-                &hint,
-            )),
-        }
-    }
-    let Some(lit) = name else {
-        errors.push(missing(attr.span()));
-        return None;
-    };
-    let value = lit.value();
-    if !is_c_identifier(&value) {
-        errors.push(origin.diag(
-            lit.span(),
-            format!("invalid library name `{value}`: it must be a lowercase C identifier"),
-            "use lowercase ASCII letters, digits and `_`, not starting with a digit, \
-             e.g. `my_timer`",
-        ));
-    }
-    Some(value)
-}
-
-fn is_c_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// The names of all `#[ffi_type]`s (first one wins); duplicates are errors.
@@ -159,10 +83,10 @@ pub(crate) fn type_names(
             TypeItem::Struct(_) => NamedKind::Struct,
             TypeItem::Enum(_) => NamedKind::Enum,
         };
-        if let Some((_, first)) = names.get(&ident.to_string()) {
+        if let Some((_, first)) = names.get(&unraw(ident)) {
             errors.push(t.origin.diag(
                 ident.span(),
-                format!("duplicate `#[ffi_type]` name `{ident}`"),
+                format!("duplicate `#[ffi_type]` name `{}`", unraw(ident)),
                 &format!(
                     "the first is at {}; generated C, Go and C++ names must be unique, \
                      so rename one",
@@ -171,7 +95,7 @@ pub(crate) fn type_names(
             ));
             continue;
         }
-        names.insert(ident.to_string(), (kind, t));
+        names.insert(unraw(ident), (kind, t));
     }
     names.into_iter().map(|(n, (k, _))| (n, k)).collect()
 }
@@ -183,95 +107,42 @@ pub(crate) fn lower_type(
 ) -> Option<TypeDef> {
     let origin = &t.origin;
     let ident = t.item.ident();
-    let name = ident.to_string();
-    let rust_path = origin.rust_path(&name);
-    match &t.item {
+    let name = unraw(ident);
+    let rust_path = origin.rust_path(&ident.to_string());
+    let mut problems = Vec::new();
+    let def = match &t.item {
         TypeItem::Struct(s) => {
-            check_no_generics(&s.generics, origin, "`#[ffi_type]`", ident, errors);
-            let fields = match &s.fields {
-                syn::Fields::Named(f) => f,
-                syn::Fields::Unnamed(f) => {
-                    errors.push(origin.diag(
-                        f.span(),
-                        format!("`#[ffi_type]` on tuple struct `{name}`"),
-                        "use named fields: `pub struct Name { pub field: Type }`",
-                    ));
-                    return None;
-                }
-                syn::Fields::Unit => {
-                    errors.push(origin.diag(
-                        ident.span(),
-                        format!("`#[ffi_type]` on unit struct `{name}`"),
-                        "give it named fields, or use a fieldless enum",
-                    ));
-                    return None;
-                }
-            };
-            if fields.named.is_empty() {
-                errors.push(origin.diag(
-                    ident.span(),
-                    format!("`#[ffi_type]` struct `{name}` has no fields"),
-                    "C has no empty structs; add a field",
-                ));
-            }
-            let mut out = Vec::new();
-            for f in &fields.named {
-                let Some(fident) = &f.ident else { continue };
-                check_not_raw(fident, origin, "field", errors);
-                match resolver.resolve(&f.ty, origin) {
-                    Ok(ty) => out.push(Field {
-                        name: fident.to_string(),
-                        ty,
-                        docs: docs(&f.attrs),
-                    }),
-                    Err(d) => errors.push(d),
-                }
-            }
-            Some(TypeDef::Struct(StructDef {
-                name,
-                rust_path,
-                fields: out,
-                docs: docs(&s.attrs),
-            }))
+            let fields = check_struct(ident, &s.generics, &s.fields, &mut problems);
+            fields.map(|fields| {
+                let fields = fields
+                    .iter()
+                    .filter_map(|f| {
+                        let ty = resolver
+                            .lower(&f.shape, origin)
+                            .map_err(|d| errors.push(d))
+                            .ok()?;
+                        Some(Field {
+                            name: f.name.clone(),
+                            ty,
+                            docs: docs(&f.field.attrs),
+                        })
+                    })
+                    .collect();
+                TypeDef::Struct(StructDef {
+                    name,
+                    rust_path,
+                    fields,
+                    docs: docs(&s.attrs),
+                })
+            })
         }
         TypeItem::Enum(e) => {
-            check_no_generics(&e.generics, origin, "`#[ffi_type]`", ident, errors);
-            if e.variants.is_empty() {
-                errors.push(origin.diag(
-                    ident.span(),
-                    format!("`#[ffi_type]` enum `{name}` has no variants"),
-                    "add at least one variant",
-                ));
-            }
-            for v in &e.variants {
-                if !matches!(v.fields, syn::Fields::Unit) {
-                    errors.push(origin.diag(
-                        v.fields.span(),
-                        format!(
-                            "variant `{}` of `#[ffi_type]` enum `{name}` carries data",
-                            v.ident
-                        ),
-                        "only fieldless enums are supported; put the data in an \
-                         #[ffi_type] struct next to the enum",
-                    ));
-                }
-                if let Some((eq, _)) = &v.discriminant {
-                    errors.push(origin.diag(
-                        eq.span,
-                        format!(
-                            "explicit discriminant on variant `{}` of `#[ffi_type]` enum `{name}`",
-                            v.ident
-                        ),
-                        "remove `= ..`: variants cross the boundary as their index \
-                         (0, 1, 2, ..) in declaration order",
-                    ));
-                }
-            }
+            check_enum(ident, &e.generics, &e.variants, &mut problems);
             let variants = e
                 .variants
                 .iter()
                 .map(|v| Variant {
-                    name: v.ident.to_string(),
+                    name: unraw(&v.ident),
                     docs: docs(&v.attrs),
                 })
                 .collect();
@@ -282,5 +153,7 @@ pub(crate) fn lower_type(
                 docs: docs(&e.attrs),
             }))
         }
-    }
+    };
+    report(origin, problems, errors);
+    def
 }

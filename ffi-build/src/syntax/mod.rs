@@ -8,7 +8,6 @@ mod functions;
 mod items;
 mod modules;
 mod order;
-mod signature;
 mod types;
 mod validate;
 

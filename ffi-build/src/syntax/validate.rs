@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use proc_macro2::Span;
 
+use ffi_abi::checks::unraw;
+
 use super::collect::{Annotated, Collected, FnDecl, Kind, TypeItem};
 use super::common::location;
 use super::items::LibraryInfo;
@@ -25,10 +27,11 @@ pub(crate) fn unique_names(fns: &[Annotated<FnDecl>], kind: Kind, errors: &mut V
     let attr = kind.attr_name();
     for f in fns {
         let ident = &f.item.sig.ident;
-        match seen.get(&ident.to_string()) {
+        let name = unraw(ident);
+        match seen.get(&name) {
             Some(first) => errors.push(f.origin.diag(
                 ident.span(),
-                format!("duplicate `#[{attr}]` name `{ident}`"),
+                format!("duplicate `#[{attr}]` name `{name}`"),
                 &format!(
                     "the first is at {}; each becomes one generated C function, so names \
                      must be unique across modules",
@@ -36,7 +39,7 @@ pub(crate) fn unique_names(fns: &[Annotated<FnDecl>], kind: Kind, errors: &mut V
                 ),
             )),
             None => {
-                seen.insert(ident.to_string(), f);
+                seen.insert(name, f);
             }
         }
     }
@@ -49,7 +52,7 @@ pub(crate) fn reserved_names(
 ) {
     for f in methods {
         let ident = &f.item.sig.ident;
-        let name = ident.to_string();
+        let name = unraw(ident);
         let reserved = reserved_method_names();
         if reserved.contains(&name.as_str()) {
             errors.push(f.origin.diag(
@@ -216,7 +219,7 @@ fn field_span(raw: &Annotated<TypeItem>, name: &str) -> Span {
             .fields
             .iter()
             .filter_map(|f| f.ident.as_ref())
-            .find(|i| *i == name),
+            .find(|i| unraw(i) == name),
         TypeItem::Enum(_) => None,
     };
     field.unwrap_or(raw.item.ident()).span()

@@ -102,22 +102,6 @@ pub fn field<T: CborType>(d: &mut Decoder<'_>, wire_name: &str) -> Result<T, Dec
 }
 
 /// The wire name of a Rust field or parameter: lowerCamelCase
-/// (`delay_ms` -> `delayMs`, `http_url` -> `httpUrl`). `ffi-build` uses
-/// this one; the `#[ffi_type]` macro, which cannot depend on this crate,
-/// carries an identical copy, and the golden vectors keep the two in
-/// agreement.
-pub fn wire_name(rust_name: &str) -> String {
-    let mut out = String::with_capacity(rust_name.len());
-    let mut upper = false;
-    for c in rust_name.trim_start_matches("r#").chars() {
-        if c == '_' {
-            upper = !out.is_empty();
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+/// (`delay_ms` -> `delayMs`, `r#type` -> `type`). Kept in `ffi-abi`, which
+/// the `#[ffi_type]` macro and the generator read too.
+pub use ffi_abi::wire_name;

@@ -7,6 +7,7 @@
 use super::shell::{INDENT, ctor_body, finish, method_body, rust_type};
 use crate::emit::c::names::CNames;
 use crate::emit::wire::wire_name;
+use crate::emit::rust_names::ident;
 use crate::ir::{Function, Library, Param};
 use std::fmt::Write;
 
@@ -34,7 +35,7 @@ fn decode(lib: &Library, params: &[Param], indent: &str) -> String {
         let _ = writeln!(
             s,
             "{indent}let mut {}: ::core::option::Option<{}> = ::core::option::Option::None;",
-            p.name,
+            ident(&p.name),
             rust_type(lib, &p.ty)
         );
     }
@@ -55,7 +56,7 @@ fn decode(lib: &Library, params: &[Param], indent: &str) -> String {
             s,
             "{indent}    {w:?} => {{\n{indent}        {} = ::core::option::Option::Some({C}::field(__ffi_d, {w:?})?);\n\
              {indent}        ::core::result::Result::Ok(true)\n{indent}    }}",
-            p.name
+            ident(&p.name)
         );
     }
     let _ = writeln!(
@@ -66,7 +67,7 @@ fn decode(lib: &Library, params: &[Param], indent: &str) -> String {
         let _ = writeln!(
             s,
             "{indent}let {0} = {C}::required({0}, {1:?})?;",
-            p.name,
+            ident(&p.name),
             wire_name(&p.name)
         );
     }

@@ -8,6 +8,7 @@ mod shell;
 use crate::emit::c::names::CNames;
 use crate::ir::{Function, Library, Param};
 use shell::{INDENT, ctor_body, finish, method_body, rust_type};
+use crate::emit::rust_names::ident;
 use std::fmt::Write;
 
 const P: &str = "::ffi_core::__private";
@@ -91,7 +92,7 @@ fn c_params(lib: &Library, params: &[Param]) -> String {
         .map(|p| {
             format!(
                 ", {}: <{} as ::ffi_core::FfiType>::C",
-                p.name,
+                ident(&p.name),
                 rust_type(lib, &p.ty)
             )
         })
@@ -105,9 +106,10 @@ fn lifts(lib: &Library, params: &[Param], indent: &str) -> String {
         .iter()
         .map(|p| {
             format!(
-                "{indent}let {0} = {P}::lift_arg::<{1}>(&{0}, {0:?})?;\n",
-                p.name,
-                rust_type(lib, &p.ty)
+                "{indent}let {0} = {P}::lift_arg::<{1}>(&{0}, {2:?})?;\n",
+                ident(&p.name),
+                rust_type(lib, &p.ty),
+                p.name
             )
         })
         .collect()

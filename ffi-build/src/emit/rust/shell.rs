@@ -24,7 +24,7 @@ pub(super) fn rust_type(lib: &Library, ty: &TypeRef) -> String {
 fn args(params: &[Param]) -> String {
     params
         .iter()
-        .map(|p| p.name.as_str())
+        .map(|p| crate::emit::rust_names::ident(&p.name))
         .collect::<Vec<_>>()
         .join(", ")
 }
