@@ -1,8 +1,8 @@
 //! Races and memory errors: `scripts/sanitizers.sh` builds the C suites
-//! (tests/c/*.c) with gcc's ThreadSanitizer and AddressSanitizer (with
-//! LeakSanitizer) against the fixture library and runs them; any report,
-//! or a failed check, fails it. A canary that races on purpose must be
-//! reported. A few seconds.
+//! (tests/c/native_test.c, events_test.c) with gcc's ThreadSanitizer and
+//! AddressSanitizer (with LeakSanitizer) against the fixture library and
+//! runs them; any report, or a failed check, fails it. A canary that races
+//! on purpose must be reported. A few seconds.
 
 use e2e::{build_libraries, lib_dir, root, stdout_of};
 use std::process::Command;
