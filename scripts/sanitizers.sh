@@ -10,7 +10,8 @@
 #     before its callbacks; destroy returns after the callbacks it fails)
 #     is declared by the suites themselves (LIB, IN_CALLBACK, AFTER_WAIT in
 #     tests/c/check.h). Nothing is suppressed: any race in the suites' own
-#     code, between their own threads, is reported and fails the run.
+#     code, between their own threads, is reported and fails the run; a
+#     canary (tests/c/race_canary.c) races on purpose and must be reported.
 #
 #   scripts/sanitizers.sh                    # builds the fixture with cargo first
 #   RSFFI_LIB_DIR=target/debug scripts/sanitizers.sh   # use a library already built
@@ -70,6 +71,22 @@ for san in "${SANITIZERS[@]}"; do
         fi
     done
 done
+
+# The canary races on purpose (see tests/c/race_canary.c): TSan must
+# report it, at the canary's own lines, or the setup above proves nothing.
+echo "== thread race_canary"
+"$CC" -std=c11 -Wall -Wextra -pedantic -Werror -g -O1 -fsanitize=thread \
+    "$ROOT/tests/c/race_canary.c" -I "$ROOT/tests/fixture/bindings" -L "$LIB_DIR" \
+    -Wl,-rpath,"$LIB_DIR" -lfixture -lpthread -o "$BUILD/race_canary.thread"
+status=0
+"$BUILD/race_canary.thread" >"$BUILD/race_canary.thread.out" 2>"$BUILD/race_canary.thread.err" || status=$?
+if ((status == 66)) && grep -q '^WARNING: ThreadSanitizer: data race' "$BUILD/race_canary.thread.err" &&
+    grep -q 'race_canary.c' "$BUILD/race_canary.thread.err"; then
+    echo "   reported, as it must be"
+else
+    echo "   NOT reported (exit $status): ThreadSanitizer would miss races; see $BUILD/race_canary.thread.err"
+    failed+=(race_canary.thread)
+fi
 
 if ((${#failed[@]} > 0)); then
     echo "sanitizers: failures in ${failed[*]}" >&2

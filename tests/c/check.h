@@ -37,12 +37,14 @@ static int report(void) {
  * guarantees through its own queues and locks is invisible to TSan:
  *   - a call happens before the callbacks and listeners it leads to
  *     (LIB(call) before it, IN_CALLBACK() on entry);
- *   - `<lib>_destroy` and `<lib>_remove_event_listener` return after the
- *     callbacks they wait for (CALLBACK_DONE() on a callback's exit,
- *     AFTER_WAIT() after such a call).
- * The suites declare exactly these edges at the boundary and no others, so
- * a value shared between the test's own threads, or handed to a callback
- * outside the library, is still reported. Without TSan they are no-ops. */
+ *   - `<lib>_destroy` returns after the callbacks of the calls it fails
+ *     (CALLBACK_DONE() on a callback's exit, AFTER_WAIT() after destroy).
+ * The suites declare these edges at the boundary and no others (through
+ * one sync object, so a little coarser than the per-call guarantee). A
+ * value shared between the test's own threads, or read by the test while a
+ * callback may still write it, is still reported: a counter bumped from a
+ * thread the test starts, or a flag spun on without atomics, fails the run.
+ * Without TSan these are no-ops. */
 #if defined(__SANITIZE_THREAD__) /* gcc */
 #define CHECK_UNDER_TSAN 1
 #elif defined(__has_feature) /* clang */

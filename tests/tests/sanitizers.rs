@@ -1,7 +1,8 @@
 //! Races and memory errors: `scripts/sanitizers.sh` builds the C suites
-//! (tests/c/*.c) with gcc's ThreadSanitizer and AddressSanitizer (with
-//! LeakSanitizer) against the fixture library and runs them; any report,
-//! or a failed check, fails it. A few seconds.
+//! (tests/c/native_test.c, events_test.c) with gcc's ThreadSanitizer and
+//! AddressSanitizer (with LeakSanitizer) against the fixture library and
+//! runs them; any report, or a failed check, fails it. A canary that races
+//! on purpose must be reported. A few seconds.
 
 use e2e::{build_libraries, lib_dir, root, stdout_of};
 use std::process::Command;
@@ -28,6 +29,11 @@ fn c_suites_are_clean_under_thread_and_address_sanitizers() {
             "{run}:\n{out}"
         );
     }
+    // The canary races on purpose; TSan must catch it.
+    assert!(
+        out.contains("== thread race_canary\n   reported, as it must be"),
+        "{out}"
+    );
     assert!(out.ends_with("sanitizers: all clean\n"), "{out}");
     println!("{out}sanitizers: {:.0} s", start.elapsed().as_secs_f64());
 }
