@@ -13,7 +13,8 @@ const BASE: &str = "#[ffi_library(name = \"t\")]\n\
                     pub fn new() -> Result<T, String> { Ok(T {}) }\n";
 
 const SUPPORTED: &str = "supported: bool, i8..i64, u8..u64, f32, f64, String, Vec<u8>, \
-                         Vec<T>, Option<T>, and #[ffi_type] structs and enums";
+                         Vec<T>, Option<T>, and #[ffi_type] structs and enums (and \
+                         #[ffi_object]s as `&T`/`Arc<T>` parameters and `T`/`Arc<T>` results)";
 
 fn diags(files: &[(&str, &str)]) -> Vec<Diagnostic> {
     let map: HashMap<PathBuf, String> = files
@@ -240,25 +241,16 @@ fn self_receiver() {
 }
 
 #[test]
-fn method_without_state() {
-    let d = one("#[ffi]\npub fn get() -> Result<(), String> { Ok(()) }\n");
-    at(
-        &d,
-        6,
-        11,
-        "`#[ffi]` function `get` must take `&T` as its first parameter",
-    );
-    let d = one("#[ffi]\npub fn get(x: i64) -> Result<(), String> { Ok(()) }\n");
-    at(
-        &d,
-        6,
-        15,
-        "`#[ffi]` function `get` must take `&T` as its first parameter, not `i64`",
-    );
+fn a_function_without_state_is_static_and_sync() {
+    let d = one("#[ffi]\npub async fn get() -> Result<(), String> { Ok(()) }\n");
+    at(&d, 6, 5, "static function `get` cannot be async");
     assert_eq!(
         hint(&d),
-        "take the state as the first parameter: `fn get(state: &T, ..)`"
+        "a function without a state has no context whose worker could run it; make it \
+         sync, or take the state first: `fn get(state: &T, ..)`"
     );
+    let d = one("#[ffi]\npub fn get(x: &i64) -> Result<(), String> { Ok(()) }\n");
+    at(&d, 6, 15, "unsupported type `&i64`");
 }
 
 #[test]
@@ -273,8 +265,8 @@ fn method_in_impl_block() {
     );
     assert_eq!(
         hint(&d),
-        "make it a free function at module level that takes the state as its first \
-         parameter, e.g. `pub fn name(state: &State, ..)`"
+        "put `#[ffi]` on the impl block itself (of the `#[ffi_library]` type or an \
+         `#[ffi_object]`): it exports every `pub fn` taking `&self`"
     );
 }
 
@@ -1069,4 +1061,134 @@ fn build_script_and_macros_report_the_same_words() {
         assert!(!ours.is_empty(), "{case}");
         assert_eq!(ours, theirs, "{case}");
     }
+}
+
+// Objects (SPEC section 8).
+
+/// `BASE` plus an object `P` with one method, then `extra`.
+fn with_object(extra: &str) -> Diagnostic {
+    one(&format!(
+        "#[ffi_object]\npub struct P {{}}\n#[ffi]\nimpl P {{\n    pub fn n(&self) -> Result<i64, String> {{ Ok(1) }}\n}}\n{extra}"
+    ))
+}
+
+#[test]
+fn impl_methods_take_shared_self() {
+    let d =
+        one("#[ffi]\nimpl T {\n    pub fn set(&mut self) -> Result<(), String> { Ok(()) }\n}\n");
+    at(
+        &d,
+        7,
+        16,
+        "`set` takes `&mut self`; exported methods take `&self`",
+    );
+    let d = one("#[ffi]\nimpl T {\n    pub fn make() -> Result<(), String> { Ok(()) }\n}\n");
+    at(
+        &d,
+        7,
+        12,
+        "`pub fn make` in an `#[ffi]` impl block does not take `&self`",
+    );
+    assert_eq!(
+        hint(&d),
+        "every `pub fn` of an `#[ffi] impl` is exported and must take `&self`; mark it \
+         `#[ffi(skip)]` to leave it out, or make it private"
+    );
+    let d = one("#[ffi]\nimpl T {\n    pub fn take(self) -> Result<(), String> { Ok(()) }\n}\n");
+    at(&d, 7, 17, "`take` must take `&self`, not `self`");
+}
+
+#[test]
+fn skipped_and_private_functions_of_an_impl_are_left_alone() {
+    let src = format!(
+        "{BASE}#[ffi]\nimpl T {{\n    #[ffi(skip)]\n    pub fn helper() -> i64 {{ 1 }}\n    \
+         fn private(&mut self) {{}}\n    pub fn ok(&self) -> Result<(), String> {{ Ok(()) }}\n}}\n"
+    );
+    let load = |p: &Path| {
+        (p == Path::new("src/lib.rs"))
+            .then(|| src.clone())
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "no"))
+    };
+    let parsed = parse_sources(Path::new("src/lib.rs"), &load, "t").expect("valid");
+    let names: Vec<&str> = parsed
+        .library
+        .methods
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(names, ["ok"]);
+    assert_eq!(parsed.library.methods[0].rust_path, "crate::T::ok");
+}
+
+#[test]
+fn impl_blocks_of_other_types_and_traits_are_refused() {
+    let d = one(
+        "pub struct Q;\n#[ffi]\nimpl Q {\n    pub fn n(&self) -> Result<(), String> { Ok(()) }\n}\n",
+    );
+    at(
+        &d,
+        7,
+        6,
+        "`#[ffi] impl Q`: `Q` is neither the `#[ffi_library]` type nor an `#[ffi_object]`",
+    );
+    let d = one("#[ffi]\nimpl Clone for T {\n    fn clone(&self) -> T { T {} }\n}\n");
+    at(&d, 6, 6, "`#[ffi]` cannot export a trait impl");
+}
+
+#[test]
+fn objects_cross_only_as_parameters_and_results() {
+    let d = with_object("#[ffi]\npub fn f(t: &T, p: P) -> Result<(), String> { Ok(()) }\n");
+    at(&d, 12, 20, "`#[ffi_object]` `P` cannot be taken by value");
+    let d = with_object("#[ffi]\npub fn f(t: &T) -> Result<&P, String> { todo!() }\n");
+    at(&d, 12, 28, "a method cannot return `&P`");
+    let d = with_object("#[ffi]\npub fn f(t: &T) -> Result<Vec<Vec<P>>, String> { todo!() }\n");
+    at(
+        &d,
+        12,
+        35,
+        "`P` nested more than one `Vec` or `Option` deep",
+    );
+    let d =
+        with_object("#[ffi]\npub fn f(t: &T, p: Vec<Arc<P>>) -> Result<(), String> { Ok(()) }\n");
+    at(&d, 12, 28, "`P` inside a `Vec` or `Option` parameter");
+    let d = with_object("#[ffi_type]\npub struct S {\n    pub p: Arc<P>,\n}\n");
+    at(&d, 13, 16, "a field cannot hold the `#[ffi_object]` `P`");
+    assert_eq!(
+        hint(&d),
+        "objects cross only as method parameters (`&T`, `Arc<T>`) and method results (`T`, \
+         `Arc<T>`, `Vec`/`Option` of those); use an `#[ffi_type]` here"
+    );
+    let d = with_object("#[ffi_event]\npub fn e(p: Arc<P>);\n");
+    at(&d, 12, 17, "an event cannot hold the `#[ffi_object]` `P`");
+    let d = with_object("#[ffi_host]\npub async fn h() -> Result<P, String>;\n");
+    at(
+        &d,
+        12,
+        28,
+        "a host function cannot hold the `#[ffi_object]` `P`",
+    );
+    let d = with_object("#[ffi]\npub fn s(p: &P) -> Result<(), String> { Ok(()) }\n");
+    at(
+        &d,
+        12,
+        14,
+        "a static function (it has no context to own objects) cannot hold the \
+         `#[ffi_object]` `P`",
+    );
+    let d = with_object("#[ffi]\npub fn f(t: &T, x: &S) -> Result<(), String> { Ok(()) }\n");
+    at(&d, 12, 21, "`&S`: `S` is not an `#[ffi_object]`");
+}
+
+#[test]
+fn object_names_are_unique_and_their_symbols_checked() {
+    let d = with_object("#[ffi_type]\npub struct P { pub a: i32 }\n");
+    at(&d, 12, 12, "duplicate `#[ffi_type]` name `P`");
+    let d = with_object("#[ffi]\npub fn p_n(t: &T) -> Result<(), String> { Ok(()) }\n");
+    at(
+        &d,
+        12,
+        8,
+        "the C function of method `p_n` is `t_p_n`, which is already the C function of \
+         method `P::n`",
+    );
 }

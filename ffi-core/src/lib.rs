@@ -29,10 +29,14 @@ pub use value::{Arena, FfiType, LiftError, raw_slice, zeroed};
 /// The attributes, plus `sleep`.
 pub mod prelude {
     pub use crate::time::sleep;
-    pub use ffi_macros::{ffi, ffi_ctor, ffi_dtor, ffi_event, ffi_host, ffi_library, ffi_type};
+    pub use ffi_macros::{
+        ffi, ffi_ctor, ffi_dtor, ffi_event, ffi_host, ffi_library, ffi_object, ffi_type,
+    };
 }
 
-pub use ffi_macros::{ffi, ffi_ctor, ffi_dtor, ffi_event, ffi_host, ffi_library, ffi_type};
+pub use ffi_macros::{
+    ffi, ffi_ctor, ffi_dtor, ffi_event, ffi_host, ffi_library, ffi_object, ffi_type,
+};
 
 /// Used by generated code only.
 #[doc(hidden)]
@@ -42,5 +46,4 @@ pub mod __private {
     pub use crate::objects::ObjectHandle;
     pub use crate::scope::{call_host, emit_event};
     pub use std::ffi::{c_char, c_int, c_void};
-    pub use std::sync::Arc;
 }

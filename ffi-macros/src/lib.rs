@@ -46,11 +46,82 @@ pub fn ffi_ctor(_attr: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// A method, sync (runs on the caller's thread) or async (runs on the
-/// context's worker). The item is unchanged; its signature is checked here
-/// and by `ffi_build`.
+/// context's worker), or a static function (no state, sync). On an `impl`
+/// block of the library type or of an `#[ffi_object]`, exports every
+/// `pub fn` taking `&self` (`#[ffi(skip)]` leaves one out). The item is
+/// unchanged; its signatures are checked here and by `ffi_build`.
 #[proc_macro_attribute]
 pub fn ffi(_attr: TokenStream, item: TokenStream) -> TokenStream {
-    checked_fn(FnKind::Method, item)
+    let tokens = proc_macro2::TokenStream::from(item.clone());
+    match syn::parse2::<syn::ItemImpl>(tokens) {
+        Ok(imp) => impl_block(imp).into(),
+        Err(_) => checked_fn(FnKind::Method, item),
+    }
+}
+
+/// A type whose values the host holds through handles: the item is
+/// unchanged, and asserted at its name to be `Send + Sync + 'static`.
+#[proc_macro_attribute]
+pub fn ffi_object(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    let tokens = proc_macro2::TokenStream::from(item);
+    let Ok(s) = syn::parse2::<syn::ItemStruct>(tokens.clone()) else {
+        return tokens.into();
+    };
+    let mut problems = Vec::new();
+    ffi_abi::checks::no_generics(
+        &s.generics,
+        "`#[ffi_object]` struct",
+        &s.ident,
+        &mut problems,
+    );
+    let assertion =
+        s.generics.params.is_empty().then(|| {
+            library::send_sync_static(&s.ident, "ffi_object_must_be_Send_Sync_and_static")
+        });
+    with_problems(quote! { #tokens #assertion }, &problems).into()
+}
+
+/// `#[ffi] impl T { .. }`: every `pub fn` is checked as an exported method
+/// unless marked `#[ffi(skip)]`; the `#[ffi(skip)]` markers are removed.
+fn impl_block(mut imp: syn::ItemImpl) -> proc_macro2::TokenStream {
+    let mut problems = Vec::new();
+    ffi_abi::checks::no_generics(
+        &imp.generics,
+        "`#[ffi]` impl block",
+        &impl_ident(&imp),
+        &mut problems,
+    );
+    for item in &mut imp.items {
+        let syn::ImplItem::Fn(f) = item else { continue };
+        let before = f.attrs.len();
+        f.attrs.retain(|a| !is_ffi_skip(a));
+        let skipped = f.attrs.len() != before;
+        if skipped || !matches!(f.vis, syn::Visibility::Public(_)) {
+            continue;
+        }
+        check_fn(FnKind::ImplMethod, &f.sig, None, None, &mut problems);
+    }
+    with_problems(quote! { #imp }, &problems)
+}
+
+/// The name of the type an impl block is for (for messages).
+fn impl_ident(imp: &syn::ItemImpl) -> syn::Ident {
+    match &*imp.self_ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.clone()),
+        _ => None,
+    }
+    .unwrap_or_else(|| syn::Ident::new("Self", proc_macro2::Span::call_site()))
+}
+
+/// `#[ffi(skip)]` (also as `#[ffi_core::ffi(skip)]`).
+pub(crate) fn is_ffi_skip(attr: &syn::Attribute) -> bool {
+    attr.path()
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "ffi")
+        && attr
+            .parse_args::<syn::Ident>()
+            .is_ok_and(|arg| arg == "skip")
 }
 
 /// The teardown hook. The item is unchanged; its signature is checked here

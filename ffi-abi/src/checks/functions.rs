@@ -12,7 +12,11 @@ use super::{Problem, no_generics, unraw};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FnKind {
     Ctor,
+    /// A free `#[ffi]` function: a method of the library type when its
+    /// first parameter is `&State`, else a static function.
     Method,
+    /// A `pub fn` of an `#[ffi] impl` block: takes `&self`.
+    ImplMethod,
     Dtor,
     Event,
     Host,
@@ -22,7 +26,7 @@ impl FnKind {
     pub fn attr_name(self) -> &'static str {
         match self {
             FnKind::Ctor => "ffi_ctor",
-            FnKind::Method => "ffi",
+            FnKind::Method | FnKind::ImplMethod => "ffi",
             FnKind::Dtor => "ffi_dtor",
             FnKind::Event => "ffi_event",
             FnKind::Host => "ffi_host",
@@ -49,6 +53,8 @@ pub struct FnSig<'a> {
     /// The `T` of `Result<T, String>` for methods and host functions, `None`
     /// for `()` or when the return type is wrong (then reported).
     pub ret: Option<Shape<'a>>,
+    /// A free `#[ffi]` function without a state parameter.
+    pub is_static: bool,
 }
 
 /// Checks the signature of a function marked `kind`. `body` is the span of
@@ -79,13 +85,40 @@ pub fn check_fn<'a>(
         FnKind::Ctor => {
             let params = c.params(sig.inputs.iter());
             c.ctor_result();
-            FnSig { params, ret: None }
+            FnSig {
+                params,
+                ..FnSig::default()
+            }
+        }
+        FnKind::Method if !takes_state(sig, state) => {
+            c.static_shape();
+            let params = c.params(sig.inputs.iter());
+            let ret = c.result();
+            FnSig {
+                params,
+                ret,
+                is_static: true,
+            }
         }
         FnKind::Method => {
             c.state_param();
             let params = c.params(sig.inputs.iter().skip(1));
             let ret = c.result();
-            FnSig { params, ret }
+            FnSig {
+                params,
+                ret,
+                is_static: false,
+            }
+        }
+        FnKind::ImplMethod => {
+            c.self_param();
+            let params = c.params(sig.inputs.iter().skip(1));
+            let ret = c.result();
+            FnSig {
+                params,
+                ret,
+                is_static: false,
+            }
         }
         FnKind::Dtor => {
             c.state_param();
@@ -95,14 +128,38 @@ pub fn check_fn<'a>(
         FnKind::Event => {
             c.event_shape(body);
             let params = c.params(sig.inputs.iter());
-            FnSig { params, ret: None }
+            FnSig {
+                params,
+                ..FnSig::default()
+            }
         }
         FnKind::Host => {
             c.host_shape(body);
             let params = c.params(sig.inputs.iter());
             let ret = c.result();
-            FnSig { params, ret }
+            FnSig {
+                params,
+                ret,
+                is_static: false,
+            }
         }
+    }
+}
+
+/// Whether a free `#[ffi]` function takes the state first: `&State` (with
+/// the state known), or a reference to any named type or a `self`
+/// (without it, so a mistake there is still reported as a receiver error).
+fn takes_state(sig: &syn::Signature, state: Option<&str>) -> bool {
+    match sig.inputs.first() {
+        None => false,
+        Some(syn::FnArg::Receiver(_)) => true,
+        Some(syn::FnArg::Typed(t)) => match &*t.ty {
+            syn::Type::Reference(r) => match state {
+                Some(s) => is_named(&r.elem, s),
+                None => matches!(&*r.elem, syn::Type::Path(_)) || r.mutability.is_some(),
+            },
+            _ => false,
+        },
     }
 }
 
@@ -189,6 +246,55 @@ impl<'a> Checker<'a, '_> {
             ),
             fix,
         );
+    }
+
+    /// The `&self` receiver of a method in an `#[ffi] impl` block.
+    fn self_param(&mut self) {
+        let sig = self.sig;
+        let name = self.name();
+        match sig.inputs.first() {
+            Some(syn::FnArg::Receiver(r)) if r.reference.is_some() && r.colon_token.is_none() => {
+                if r.mutability.is_some() {
+                    self.push(
+                        r.span(),
+                        format!("`{name}` takes `&mut self`; exported methods take `&self`"),
+                        "several calls may run at once; use interior mutability \
+                         (e.g. Mutex, RwLock or atomics) for state that changes",
+                    );
+                }
+            }
+            Some(syn::FnArg::Receiver(r)) => self.push(
+                r.span(),
+                format!(
+                    "`{name}` must take `&self`, not `{}`",
+                    receiver_to_string(r)
+                ),
+                "exported methods borrow the value the host holds; take `&self`",
+            ),
+            _ => self.push(
+                sig.ident.span(),
+                format!("`pub fn {name}` in an `#[ffi]` impl block does not take `&self`"),
+                "every `pub fn` of an `#[ffi] impl` is exported and must take `&self`; \
+                 mark it `#[ffi(skip)]` to leave it out, or make it private",
+            ),
+        }
+    }
+
+    /// A static function: sync (it has no context to run on).
+    fn static_shape(&mut self) {
+        let sig = self.sig;
+        if let Some(a) = &sig.asyncness {
+            let name = self.name();
+            self.push(
+                a.span,
+                format!("static function `{name}` cannot be async"),
+                format!(
+                    "a function without a state has no context whose worker could run it; \
+                     make it sync, or take the state first: `fn {name}(state: &{}, ..)`",
+                    self.state_name
+                ),
+            );
+        }
     }
 
     fn params(&mut self, inputs: impl Iterator<Item = &'a syn::FnArg>) -> Vec<ParamSig<'a>> {
@@ -358,6 +464,10 @@ impl<'a> Checker<'a, '_> {
             );
         }
     }
+}
+
+fn receiver_to_string(r: &syn::Receiver) -> String {
+    tokens_to_string(quote::ToTokens::to_token_stream(r))
 }
 
 /// The return type, or the function's name when there is none.

@@ -8,7 +8,8 @@ use syn::spanned::Spanned;
 use super::Problem;
 
 pub const SUPPORTED: &str = "supported: bool, i8..i64, u8..u64, f32, f64, String, \
-     Vec<u8>, Vec<T>, Option<T>, and #[ffi_type] structs and enums";
+     Vec<u8>, Vec<T>, Option<T>, and #[ffi_type] structs and enums (and #[ffi_object]s as \
+     `&T`/`Arc<T>` parameters and `T`/`Arc<T>` results)";
 
 /// The Rust names of the scalar types that cross as themselves.
 pub const PRIMITIVES: &[&str] = &[
@@ -26,7 +27,6 @@ const KNOWN_UNSUPPORTED: &[&str] = &[
     "u128",
     "Box",
     "Rc",
-    "Arc",
     "Cell",
     "RefCell",
     "Mutex",
@@ -49,7 +49,6 @@ const KNOWN_UNSUPPORTED: &[&str] = &[
     "Instant",
     "SystemTime",
     "Result",
-    "Self",
     "Pin",
     "PhantomData",
 ];
@@ -64,8 +63,13 @@ pub enum Shape<'a> {
     Bytes,
     Vec(Box<Shape<'a>>),
     Option(Box<Shape<'a>>),
-    /// A plain name, which must be an `#[ffi_type]`.
+    /// A plain name, which must be an `#[ffi_type]` (or, as a result, an
+    /// `#[ffi_object]`).
     Named(&'a syn::Ident),
+    /// `&Name`: a borrowed `#[ffi_object]` parameter.
+    Ref(&'a syn::Ident),
+    /// `Arc<Name>` (`std::sync::Arc`): a shared `#[ffi_object]`.
+    Arc(&'a syn::Ident),
 }
 
 /// The shape of `ty`, or why it cannot cross the boundary.
@@ -81,6 +85,12 @@ pub fn shape(ty: &syn::Type) -> Result<Shape<'_>, Problem> {
         syn::Type::Path(p) if p.qself.is_none() => &p.path,
         syn::Type::Group(g) => return shape(&g.elem),
         syn::Type::Paren(p) => return shape(&p.elem),
+        syn::Type::Reference(r) if r.mutability.is_none() && r.lifetime.is_none() => {
+            return match shape(&r.elem) {
+                Ok(Shape::Named(ident)) => Ok(Shape::Ref(ident)),
+                _ => Err(unsupported()),
+            };
+        }
         _ => return Err(unsupported()),
     };
     let last = path.segments.last().ok_or_else(unsupported)?;
@@ -106,6 +116,14 @@ pub fn shape(ty: &syn::Type) -> Result<Shape<'_>, Problem> {
     if is_std(path, "option", "Option") {
         if let Some([inner]) = args.as_deref() {
             return Ok(Shape::Option(Box::new(shape(inner)?)));
+        }
+        return Err(unsupported());
+    }
+    if is_std(path, "sync", "Arc") {
+        if let Some([inner]) = args.as_deref()
+            && let Shape::Named(ident) = shape(inner)?
+        {
+            return Ok(Shape::Arc(ident));
         }
         return Err(unsupported());
     }

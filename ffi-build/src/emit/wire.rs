@@ -31,6 +31,7 @@ pub(crate) fn cddl(ty: &TypeRef) -> String {
         TypeRef::Vec(inner) => format!("[* {}]", cddl(inner)),
         TypeRef::Option(inner) => format!("{} / null", cddl(inner)),
         TypeRef::Struct(n) | TypeRef::Enum(n) => n.clone(),
+        TypeRef::Object { name, .. } => format!("{name}Id"),
     }
 }
 

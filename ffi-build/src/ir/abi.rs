@@ -29,6 +29,8 @@ pub enum CLayout<'a> {
     Optional(&'a TypeRef),
     /// A flat struct of the fields' layouts.
     Struct(&'a str),
+    /// An object handle: `<lib>_<Type> *`, opaque.
+    Handle(&'a str),
 }
 
 impl<'a> CLayout<'a> {
@@ -41,13 +43,14 @@ impl<'a> CLayout<'a> {
             TypeRef::Vec(inner) => CLayout::Slice(inner),
             TypeRef::Option(inner) => CLayout::Optional(inner),
             TypeRef::Struct(name) => CLayout::Struct(name),
+            TypeRef::Object { name, .. } => CLayout::Handle(name),
         }
     }
 
     /// A single C scalar: copied as is, nothing to point to or free.
     pub fn is_scalar(self) -> bool {
         match self {
-            CLayout::Scalar(_) | CLayout::Enum(_) => true,
+            CLayout::Scalar(_) | CLayout::Enum(_) | CLayout::Handle(_) => true,
             CLayout::Str
             | CLayout::Bytes
             | CLayout::Slice(_)
@@ -63,7 +66,11 @@ impl<'a> CLayout<'a> {
     pub fn needs_arena(self) -> bool {
         match self {
             CLayout::Slice(_) | CLayout::Optional(_) | CLayout::Struct(_) => true,
-            CLayout::Scalar(_) | CLayout::Enum(_) | CLayout::Str | CLayout::Bytes => false,
+            CLayout::Scalar(_)
+            | CLayout::Enum(_)
+            | CLayout::Handle(_)
+            | CLayout::Str
+            | CLayout::Bytes => false,
         }
     }
 }
@@ -85,7 +92,8 @@ impl Compound {
             | TypeRef::String
             | TypeRef::Bytes
             | TypeRef::Struct(_)
-            | TypeRef::Enum(_) => None,
+            | TypeRef::Enum(_)
+            | TypeRef::Object { .. } => None,
         }
     }
 

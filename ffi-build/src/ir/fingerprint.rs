@@ -37,6 +37,15 @@ impl Library {
         for m in &self.methods {
             function(&mut s, "method", m);
         }
+        for o in &self.objects {
+            let _ = writeln!(s, "object {}", o.name);
+            for m in &o.methods {
+                function(&mut s, &format!("method {}.", o.name), m);
+            }
+        }
+        for f in &self.statics {
+            function(&mut s, "static", f);
+        }
         for e in &self.events {
             let _ = writeln!(s, "event {}{}", e.name, params(&e.params));
         }

@@ -11,7 +11,7 @@ mod types;
 
 pub use abi::{CLayout, Compound};
 pub use message::Message;
-pub use symbols::{Lifecycle, Macro, Owner, Symbol, Symbols};
+pub use symbols::{Lifecycle, Macro, Owner, Symbol, Symbols, snake_case};
 pub use types::{Primitive, TypeRef};
 
 /// A whole library, as declared by its author's attributes.
@@ -27,8 +27,13 @@ pub struct Library {
     /// every type it contains.
     pub types: Vec<TypeDef>,
     pub ctor: Function,
-    /// `#[ffi]` methods, in source order.
+    /// `#[ffi]` methods of the library type, in source order.
     pub methods: Vec<Function>,
+    /// `#[ffi_object]` types with their methods, in source order; an
+    /// object's index here is its type index at run time.
+    pub objects: Vec<Object>,
+    /// Free `#[ffi]` functions without a state: sync, no context.
+    pub statics: Vec<Function>,
     pub dtor: Option<Dtor>,
     pub events: Vec<Event>,
     pub hosts: Vec<HostFn>,
@@ -40,6 +45,17 @@ pub struct State {
     /// Absolute path from the crate root, e.g. `crate::MyTimer`.
     pub rust_path: String,
     pub docs: Vec<String>,
+}
+
+/// An `#[ffi_object]` type: values the host holds through handles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Object {
+    pub name: String,
+    /// Absolute path from the crate root, e.g. `crate::Pattern`.
+    pub rust_path: String,
+    pub docs: Vec<String>,
+    /// Its `#[ffi] impl` methods taking `&self`, in source order.
+    pub methods: Vec<Function>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,6 +151,25 @@ pub struct HostFn {
 }
 
 impl Library {
+    /// The constructor, the library's methods, every object's methods and
+    /// the static functions.
+    pub fn functions(&self) -> impl Iterator<Item = &Function> {
+        std::iter::once(&self.ctor)
+            .chain(&self.methods)
+            .chain(self.objects.iter().flat_map(|o| &o.methods))
+            .chain(&self.statics)
+    }
+
+    /// The run-time type index of an object type.
+    pub fn object_index(&self, name: &str) -> Option<u32> {
+        let i = self.objects.iter().position(|o| o.name == name)?;
+        u32::try_from(i).ok()
+    }
+
+    pub fn object(&self, name: &str) -> Option<&Object> {
+        self.objects.iter().find(|o| o.name == name)
+    }
+
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.types.iter().find(|t| t.name() == name)
     }
@@ -162,8 +197,7 @@ impl Library {
         for s in self.structs() {
             s.fields.iter().for_each(|f| visit(&f.ty));
         }
-        let fns = std::iter::once(&self.ctor).chain(&self.methods);
-        for f in fns {
+        for f in self.functions() {
             f.params.iter().for_each(|p| visit(&p.ty));
             f.ret.iter().for_each(&mut visit);
         }

@@ -112,9 +112,30 @@ pub enum Owner {
     Args(String),
     /// `<LIB>_<ENUM>_<VARIANT>`, by enum and variant name.
     EnumConst(String, String),
+    /// `<lib>_<type>_<method>`, by object type and method name.
+    ObjectMethod(String, String),
+    /// Its CBOR twin.
+    ObjectMethodCbor(String, String),
+    /// `<lib>_<type>_free`, by object type.
+    ObjectFree(String),
+    /// A static function, by name.
+    Static(String),
+    /// Its CBOR twin.
+    StaticCbor(String),
 }
 
 impl Owner {
+    /// The author's item behind the name: a method and its CBOR twin are
+    /// one item.
+    pub fn item(&self) -> Owner {
+        match self {
+            Owner::MethodCbor(m) => Owner::Method(m.clone()),
+            Owner::ObjectMethodCbor(t, m) => Owner::ObjectMethod(t.clone(), m.clone()),
+            Owner::StaticCbor(f) => Owner::Static(f.clone()),
+            other => other.clone(),
+        }
+    }
+
     /// What the name is, in a sentence: "the C function of method `echo`".
     pub fn describe(&self) -> String {
         match self {
@@ -126,6 +147,13 @@ impl Owner {
             Owner::Compound(t) => format!("the C type of `{t}`"),
             Owner::Args(f) => format!("the argument struct of `{f}`"),
             Owner::EnumConst(e, v) => format!("the C constant of `{e}::{v}`"),
+            Owner::ObjectMethod(t, m) => format!("the C function of method `{t}::{m}`"),
+            Owner::ObjectMethodCbor(t, m) => {
+                format!("the CBOR C function of method `{t}::{m}`")
+            }
+            Owner::ObjectFree(t) => format!("the C function that closes a `{t}`"),
+            Owner::Static(f) => format!("the C function of static function `{f}`"),
+            Owner::StaticCbor(f) => format!("the CBOR C function of static function `{f}`"),
         }
     }
 }
@@ -164,6 +192,21 @@ impl<'a> Symbols<'a> {
     /// `my_timer_echo_cbor`.
     pub fn method_cbor(&self, method: &str) -> String {
         format!("{}_{method}_cbor", self.lib)
+    }
+
+    /// `my_timer_job_status`: a method of object type `Job`.
+    pub fn object_method(&self, object: &str, method: &str) -> String {
+        format!("{}_{}_{method}", self.lib, snake_case(object))
+    }
+
+    /// `my_timer_job_status_cbor`.
+    pub fn object_method_cbor(&self, object: &str, method: &str) -> String {
+        format!("{}_{}_{method}_cbor", self.lib, snake_case(object))
+    }
+
+    /// `my_timer_job_free`.
+    pub fn object_free(&self, object: &str) -> String {
+        format!("{}_{}_free", self.lib, snake_case(object))
     }
 
     /// The C type of a struct, enum, `Vec` or `Option`:
@@ -228,6 +271,29 @@ impl Library {
             add(s.method(&m.name), Owner::Method(m.name.clone()));
             add(s.method_cbor(&m.name), Owner::MethodCbor(m.name.clone()));
         }
+        for o in &self.objects {
+            let ty = TypeRef::Object {
+                name: o.name.clone(),
+                shared: false,
+            };
+            add(s.type_name(&ty), Owner::Type(o.name.clone()));
+            add(s.object_free(&o.name), Owner::ObjectFree(o.name.clone()));
+            for m in &o.methods {
+                let owner = (o.name.clone(), m.name.clone());
+                add(
+                    s.object_method(&o.name, &m.name),
+                    Owner::ObjectMethod(owner.0.clone(), owner.1.clone()),
+                );
+                add(
+                    s.object_method_cbor(&o.name, &m.name),
+                    Owner::ObjectMethodCbor(owner.0, owner.1),
+                );
+            }
+        }
+        for f in &self.statics {
+            add(s.method(&f.name), Owner::Static(f.name.clone()));
+            add(s.method_cbor(&f.name), Owner::StaticCbor(f.name.clone()));
+        }
         let several = self
             .hosts
             .iter()
@@ -256,6 +322,11 @@ impl Library {
         }
         out
     }
+}
+
+/// `HttpClient` -> `http_client`, `HTTPApi` -> `http_api`.
+pub fn snake_case(name: &str) -> String {
+    upper_snake(name).to_lowercase()
 }
 
 /// `EchoRequest` -> `ECHO_REQUEST`, `HTTPApi` -> `HTTP_API`.
@@ -289,6 +360,11 @@ mod tests {
         assert_eq!(s.macro_name(Macro::AbiVersion), "MY_TIMER_ABI_VERSION");
         assert_eq!(upper_snake("HTTPApi"), "HTTP_API");
         assert_eq!(upper_snake("EchoRequest2"), "ECHO_REQUEST2");
+        assert_eq!(
+            s.object_method("HttpClient", "get"),
+            "my_timer_http_client_get"
+        );
+        assert_eq!(s.object_free("Job"), "my_timer_job_free");
         let vv = TypeRef::Vec(Box::new(TypeRef::Option(Box::new(TypeRef::String))));
         assert_eq!(s.type_name(&vv), "my_timer_Vec_Option_String");
     }

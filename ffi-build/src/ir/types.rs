@@ -68,6 +68,13 @@ pub enum TypeRef {
     Struct(String),
     /// An `#[ffi_type]` fieldless enum, by name.
     Enum(String),
+    /// An `#[ffi_object]`, crossing as a handle. As a result `T` (the
+    /// handle owns the value) or `Arc<T>` (`shared`: handles share it); as a
+    /// parameter `&T` or `Arc<T>` (`shared`: the method gets its own `Arc`).
+    Object {
+        name: String,
+        shared: bool,
+    },
 }
 
 impl TypeRef {
@@ -91,8 +98,9 @@ impl TypeRef {
     pub fn named_types(&self) -> Vec<&str> {
         match self {
             TypeRef::Struct(n) | TypeRef::Enum(n) => vec![n.as_str()],
+            TypeRef::Object { name, .. } => vec![name.as_str()],
             TypeRef::Vec(inner) | TypeRef::Option(inner) => inner.named_types(),
-            _ => Vec::new(),
+            TypeRef::Primitive(_) | TypeRef::String | TypeRef::Bytes => Vec::new(),
         }
     }
 
@@ -105,7 +113,20 @@ impl TypeRef {
             TypeRef::Bytes => "Bytes".into(),
             TypeRef::Vec(inner) => format!("Vec_{}", inner.mangle()),
             TypeRef::Option(inner) => format!("Option_{}", inner.mangle()),
-            TypeRef::Struct(n) | TypeRef::Enum(n) => n.clone(),
+            TypeRef::Struct(n) | TypeRef::Enum(n) | TypeRef::Object { name: n, .. } => n.clone(),
+        }
+    }
+
+    /// The object type this is, or holds in a `Vec`/`Option`.
+    pub fn object(&self) -> Option<&str> {
+        match self {
+            TypeRef::Object { name, .. } => Some(name),
+            TypeRef::Vec(inner) | TypeRef::Option(inner) => inner.object(),
+            TypeRef::Primitive(_)
+            | TypeRef::String
+            | TypeRef::Bytes
+            | TypeRef::Struct(_)
+            | TypeRef::Enum(_) => None,
         }
     }
 }
@@ -120,6 +141,11 @@ impl fmt::Display for TypeRef {
             TypeRef::Vec(inner) => write!(f, "Vec<{inner}>"),
             TypeRef::Option(inner) => write!(f, "Option<{inner}>"),
             TypeRef::Struct(n) | TypeRef::Enum(n) => f.write_str(n),
+            TypeRef::Object { name, shared: true } => write!(f, "Arc<{name}>"),
+            TypeRef::Object {
+                name,
+                shared: false,
+            } => f.write_str(name),
         }
     }
 }

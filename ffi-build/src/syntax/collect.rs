@@ -14,6 +14,7 @@ use crate::diagnostic::Diagnostic;
 pub(crate) enum Kind {
     Library,
     Type,
+    Object,
     Ctor,
     Method,
     Dtor,
@@ -22,9 +23,10 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 7] = [
+    const ALL: [Kind; 8] = [
         Kind::Library,
         Kind::Type,
+        Kind::Object,
         Kind::Ctor,
         Kind::Method,
         Kind::Dtor,
@@ -36,6 +38,7 @@ impl Kind {
         match self {
             Kind::Library => "ffi_library",
             Kind::Type => "ffi_type",
+            Kind::Object => "ffi_object",
             Kind::Ctor => FnKind::Ctor.attr_name(),
             Kind::Method => FnKind::Method.attr_name(),
             Kind::Dtor => FnKind::Dtor.attr_name(),
@@ -98,10 +101,21 @@ pub(crate) struct Annotated<T> {
     pub item: T,
 }
 
+/// An `#[ffi] impl` block: the `pub fn`s it exports.
+pub(crate) struct ImplBlock {
+    pub self_ty: syn::Type,
+    pub trait_: Option<syn::Path>,
+    pub generics: syn::Generics,
+    /// Its `pub fn`s, except those marked `#[ffi(skip)]`.
+    pub fns: Vec<FnDecl>,
+}
+
 #[derive(Default)]
 pub(crate) struct Collected {
     pub libraries: Vec<Annotated<syn::ItemStruct>>,
     pub types: Vec<Annotated<TypeItem>>,
+    pub objects: Vec<Annotated<syn::ItemStruct>>,
+    pub impls: Vec<Annotated<ImplBlock>>,
     pub ctors: Vec<Annotated<FnDecl>>,
     pub methods: Vec<Annotated<FnDecl>>,
     pub dtors: Vec<Annotated<FnDecl>>,
@@ -122,6 +136,7 @@ pub(crate) fn collect(items: Vec<Located>, errors: &mut Vec<Diagnostic>) -> Coll
                             let item = TypeItem::Struct(s);
                             out.types.push(annotated(origin, attr, vis, item));
                         }
+                        Kind::Object => out.objects.push(annotated(origin, attr, vis, s)),
                         _ => errors.push(misplaced(&origin, &attr, kind, "a struct")),
                     }
                 }
@@ -152,24 +167,35 @@ pub(crate) fn collect(items: Vec<Located>, errors: &mut Vec<Diagnostic>) -> Coll
                     push_fn(decl, origin, &mut out, errors);
                 }
             }
-            syn::Item::Impl(imp) => {
-                for f in imp.items.iter().filter_map(|i| match i {
-                    syn::ImplItem::Fn(f) => Some(f),
-                    _ => None,
-                }) {
-                    if let Some((kind, attr)) = annotation(&f.attrs, &origin, errors) {
-                        errors.push(origin.diag(
-                            attr.span(),
-                            format!(
-                                "`#[{}]` cannot be used on a function inside an `impl` block",
-                                kind.attr_name()
-                            ),
-                            "make it a free function at module level that takes the state as \
-                             its first parameter, e.g. `pub fn name(state: &State, ..)`",
-                        ));
+            syn::Item::Impl(imp) => match annotation(&imp.attrs, &origin, errors) {
+                Some((Kind::Method, attr)) => {
+                    let block = impl_block(imp, &origin, errors);
+                    out.impls
+                        .push(annotated(origin, attr, syn::Visibility::Inherited, block));
+                }
+                Some((kind, attr)) => {
+                    errors.push(misplaced(&origin, &attr, kind, "an impl block"));
+                }
+                None => {
+                    for f in imp.items.iter().filter_map(|i| match i {
+                        syn::ImplItem::Fn(f) => Some(f),
+                        _ => None,
+                    }) {
+                        if let Some((kind, attr)) = annotation(&f.attrs, &origin, errors) {
+                            errors.push(origin.diag(
+                                attr.span(),
+                                format!(
+                                    "`#[{}]` cannot be used on a function inside an `impl` block",
+                                    kind.attr_name()
+                                ),
+                                "put `#[ffi]` on the impl block itself (of the `#[ffi_library]` \
+                                 type or an `#[ffi_object]`): it exports every `pub fn` taking \
+                                 `&self`",
+                            ));
+                        }
                     }
                 }
-            }
+            },
             other => {
                 let attrs: &[syn::Attribute] = match &other {
                     syn::Item::Const(i) => &i.attrs,
@@ -187,6 +213,53 @@ pub(crate) fn collect(items: Vec<Located>, errors: &mut Vec<Diagnostic>) -> Coll
         }
     }
     out
+}
+
+/// The exported functions of an `#[ffi] impl` block. Our attributes on its
+/// functions are errors, except `#[ffi(skip)]`.
+fn impl_block(imp: syn::ItemImpl, origin: &Origin, errors: &mut Vec<Diagnostic>) -> ImplBlock {
+    let mut fns = Vec::new();
+    for item in imp.items {
+        let syn::ImplItem::Fn(f) = item else { continue };
+        if f.attrs.iter().any(is_ffi_skip) {
+            continue;
+        }
+        if let Some((kind, attr)) = annotation(&f.attrs, origin, errors) {
+            errors.push(origin.diag(
+                attr.span(),
+                format!(
+                    "`#[{}]` on a function inside an `#[ffi]` impl block",
+                    kind.attr_name()
+                ),
+                "remove it: the block's `#[ffi]` exports every `pub fn` taking `&self`; \
+                 `#[ffi(skip)]` leaves one out",
+            ));
+            continue;
+        }
+        if !matches!(f.vis, syn::Visibility::Public(_)) {
+            continue;
+        }
+        fns.push(FnDecl {
+            body: Some(f.block.span()),
+            attrs: f.attrs,
+            vis: f.vis,
+            sig: f.sig,
+        });
+    }
+    ImplBlock {
+        self_ty: *imp.self_ty,
+        trait_: imp.trait_.map(|(_, path, _)| path),
+        generics: imp.generics,
+        fns,
+    }
+}
+
+/// `#[ffi(skip)]`.
+fn is_ffi_skip(attr: &syn::Attribute) -> bool {
+    Kind::of(attr) == Some(Kind::Method)
+        && attr
+            .parse_args::<syn::Ident>()
+            .is_ok_and(|arg| arg == "skip")
 }
 
 fn annotated<T>(
@@ -214,7 +287,7 @@ fn push_fn(decl: FnDecl, origin: Origin, out: &mut Collected, errors: &mut Vec<D
         Kind::Dtor => &mut out.dtors,
         Kind::Event => &mut out.events,
         Kind::Host => &mut out.hosts,
-        Kind::Library | Kind::Type => {
+        Kind::Library | Kind::Type | Kind::Object => {
             errors.push(misplaced(&origin, &attr, kind, "a function"));
             return;
         }
@@ -246,9 +319,9 @@ fn annotation(
 
 fn misplaced(origin: &Origin, attr: &syn::Attribute, kind: Kind, what: &str) -> Diagnostic {
     let expected = match kind {
-        Kind::Library => "a struct with named fields",
+        Kind::Library | Kind::Object => "a struct",
         Kind::Type => "a struct with named fields or a fieldless enum",
-        _ => "a free function",
+        _ => "a free function or an impl block",
     };
     origin.diag(
         attr.span(),

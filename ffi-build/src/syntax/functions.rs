@@ -8,7 +8,7 @@ use ffi_abi::checks::{FnKind, FnSig, ParamSig, check_fn, unraw};
 use super::collect::{Annotated, FnDecl, Kind};
 use super::common::{docs, location, report};
 use super::modules::Origin;
-use super::types::TypeResolver;
+use super::types::{Position, TypeResolver};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Dtor, Event, Function, HostFn, Param, TypeRef};
 
@@ -23,12 +23,31 @@ pub(crate) struct FnLowerer<'a> {
 impl FnLowerer<'_> {
     pub fn ctor(&mut self, f: &Annotated<FnDecl>) -> Function {
         let sig = self.check(f, FnKind::Ctor);
-        self.function(f, &sig)
+        let rust_path = f.origin.rust_path(&f.item.sig.ident.to_string());
+        let outside = Position::Elsewhere("a constructor");
+        self.function(f, &sig, rust_path, outside, outside)
     }
 
-    pub fn method(&mut self, f: &Annotated<FnDecl>) -> Function {
+    /// A free `#[ffi]` function: a method of the library type, or a
+    /// static function (`true`) when it takes no state.
+    pub fn method(&mut self, f: &Annotated<FnDecl>) -> (Function, bool) {
         let sig = self.check(f, FnKind::Method);
-        self.function(f, &sig)
+        let rust_path = f.origin.rust_path(&f.item.sig.ident.to_string());
+        if sig.is_static {
+            let outside =
+                Position::Elsewhere("a static function (it has no context to own objects)");
+            (self.function(f, &sig, rust_path, outside, outside), true)
+        } else {
+            let f = self.function(f, &sig, rust_path, Position::Param, Position::Result);
+            (f, false)
+        }
+    }
+
+    /// A `pub fn` of an `#[ffi] impl` block of the type at `type_path`.
+    pub fn impl_method(&mut self, f: &Annotated<FnDecl>, type_path: &str) -> Function {
+        let sig = self.check(f, FnKind::ImplMethod);
+        let rust_path = format!("{type_path}::{}", f.item.sig.ident);
+        self.function(f, &sig, rust_path, Position::Param, Position::Result)
     }
 
     pub fn dtor(&mut self, f: &Annotated<FnDecl>) -> Dtor {
@@ -45,17 +64,18 @@ impl FnLowerer<'_> {
         let sig = self.check(f, FnKind::Event);
         Event {
             name: unraw(&f.item.sig.ident),
-            params: self.params(&sig.params, &f.origin),
+            params: self.params(&sig.params, &f.origin, Position::Elsewhere("an event")),
             docs: docs(&f.item.attrs),
         }
     }
 
     pub fn host(&mut self, f: &Annotated<FnDecl>) -> HostFn {
         let sig = self.check(f, FnKind::Host);
+        let pos = Position::Elsewhere("a host function");
         HostFn {
             name: unraw(&f.item.sig.ident),
-            params: self.params(&sig.params, &f.origin),
-            ret: self.ret(&sig, &f.origin),
+            params: self.params(&sig.params, &f.origin, pos),
+            ret: self.ret(&sig, &f.origin, pos),
             docs: docs(&f.item.attrs),
         }
     }
@@ -68,13 +88,13 @@ impl FnLowerer<'_> {
         sig
     }
 
-    fn params(&mut self, params: &[ParamSig<'_>], origin: &Origin) -> Vec<Param> {
+    fn params(&mut self, params: &[ParamSig<'_>], origin: &Origin, pos: Position) -> Vec<Param> {
         params
             .iter()
             .filter_map(|p| {
                 let ty = self
                     .resolver
-                    .lower(&p.shape, origin)
+                    .lower(&p.shape, origin, pos)
                     .map_err(|d| self.errors.push(d))
                     .ok()?;
                 Some(Param {
@@ -85,22 +105,28 @@ impl FnLowerer<'_> {
             .collect()
     }
 
-    fn ret(&mut self, sig: &FnSig<'_>, origin: &Origin) -> Option<TypeRef> {
+    fn ret(&mut self, sig: &FnSig<'_>, origin: &Origin, pos: Position) -> Option<TypeRef> {
         let shape = sig.ret.as_ref()?;
         self.resolver
-            .lower(shape, origin)
+            .lower(shape, origin, pos)
             .map_err(|d| self.errors.push(d))
             .ok()
     }
 
-    fn function(&mut self, f: &Annotated<FnDecl>, sig: &FnSig<'_>) -> Function {
-        let ident = &f.item.sig.ident;
+    fn function(
+        &mut self,
+        f: &Annotated<FnDecl>,
+        sig: &FnSig<'_>,
+        rust_path: String,
+        params: Position,
+        ret: Position,
+    ) -> Function {
         Function {
-            name: unraw(ident),
-            rust_path: f.origin.rust_path(&ident.to_string()),
+            name: unraw(&f.item.sig.ident),
+            rust_path,
             is_async: f.item.sig.asyncness.is_some(),
-            params: self.params(&sig.params, &f.origin),
-            ret: self.ret(sig, &f.origin),
+            params: self.params(&sig.params, &f.origin, params),
+            ret: self.ret(sig, &f.origin, ret),
             docs: docs(&f.item.attrs),
         }
     }

@@ -9,9 +9,9 @@ use syn::spanned::Spanned;
 use super::collect::{Annotated, TypeItem};
 use super::common::{docs, location, report};
 use super::modules::Origin;
-use super::types::{NamedKind, TypeResolver};
+use super::types::{NamedKind, Position, TypeResolver};
 use crate::diagnostic::Diagnostic;
-use crate::ir::{EnumDef, Field, State, StructDef, TypeDef, Variant};
+use crate::ir::{EnumDef, Field, Object, State, StructDef, TypeDef, Variant};
 
 /// The `#[ffi_library]` struct, with what later checks need to know.
 pub(crate) struct LibraryInfo {
@@ -71,33 +71,83 @@ pub(crate) fn lower_library(
     })
 }
 
-/// The names of all `#[ffi_type]`s (first one wins); duplicates are errors.
+/// The names of all `#[ffi_type]`s and `#[ffi_object]`s (first one wins);
+/// duplicates are errors.
 pub(crate) fn type_names(
     types: &[Annotated<TypeItem>],
+    objects: &[Annotated<syn::ItemStruct>],
     errors: &mut Vec<Diagnostic>,
 ) -> HashMap<String, NamedKind> {
-    let mut names: HashMap<String, (NamedKind, &Annotated<TypeItem>)> = HashMap::new();
-    for t in types {
-        let ident = t.item.ident();
-        let kind = match t.item {
-            TypeItem::Struct(_) => NamedKind::Struct,
-            TypeItem::Enum(_) => NamedKind::Enum,
+    let mut names: HashMap<String, (NamedKind, &Origin, &syn::Ident)> = HashMap::new();
+    let declared = types
+        .iter()
+        .map(|t| {
+            let kind = match t.item {
+                TypeItem::Struct(_) => NamedKind::Struct,
+                TypeItem::Enum(_) => NamedKind::Enum,
+            };
+            (kind, &t.origin, t.item.ident())
+        })
+        .chain(
+            objects
+                .iter()
+                .map(|o| (NamedKind::Object, &o.origin, &o.item.ident)),
+        );
+    for (kind, origin, ident) in declared {
+        let attr = |k: NamedKind| {
+            if k == NamedKind::Object {
+                "ffi_object"
+            } else {
+                "ffi_type"
+            }
         };
-        if let Some((_, first)) = names.get(&unraw(ident)) {
-            errors.push(t.origin.diag(
-                ident.span(),
-                format!("duplicate `#[ffi_type]` name `{}`", unraw(ident)),
-                &format!(
-                    "the first is at {}; generated C, Go and C++ names must be unique, \
-                     so rename one",
-                    location(&first.origin, first.item.ident().span())
-                ),
-            ));
+        let name = unraw(ident);
+        let Some(&(first_kind, first_origin, first)) = names.get(&name) else {
+            names.insert(name, (kind, origin, ident));
             continue;
-        }
-        names.insert(unraw(ident), (kind, t));
+        };
+        // The later one in the source is reported (in visiting order
+        // across files).
+        let earlier = first_origin.file == origin.file && {
+            let (a, b) = (ident.span().start(), first.span().start());
+            (a.line, a.column) < (b.line, b.column)
+        };
+        let ((kind, origin, ident), (first_origin, first)) = if earlier {
+            names.insert(name.clone(), (kind, origin, ident));
+            ((first_kind, first_origin, first), (origin, ident))
+        } else {
+            ((kind, origin, ident), (first_origin, first))
+        };
+        errors.push(origin.diag(
+            ident.span(),
+            format!("duplicate `#[{}]` name `{name}`", attr(kind)),
+            &format!(
+                "the first is at {}; generated C, Go and C++ names must be unique, \
+                 so rename one",
+                location(first_origin, first.span())
+            ),
+        ));
     }
-    names.into_iter().map(|(n, (k, _))| (n, k)).collect()
+    names.into_iter().map(|(n, (k, _, _))| (n, k)).collect()
+}
+
+/// An `#[ffi_object]` struct, without its methods yet.
+pub(crate) fn lower_object(o: &Annotated<syn::ItemStruct>, errors: &mut Vec<Diagnostic>) -> Object {
+    let s = &o.item;
+    let mut problems = Vec::new();
+    ffi_abi::checks::no_generics(
+        &s.generics,
+        "`#[ffi_object]` struct",
+        &s.ident,
+        &mut problems,
+    );
+    report(&o.origin, problems, errors);
+    Object {
+        name: unraw(&s.ident),
+        rust_path: o.origin.rust_path(&s.ident.to_string()),
+        docs: docs(&s.attrs),
+        methods: Vec::new(),
+    }
 }
 
 pub(crate) fn lower_type(
@@ -118,7 +168,7 @@ pub(crate) fn lower_type(
                     .iter()
                     .filter_map(|f| {
                         let ty = resolver
-                            .lower(&f.shape, origin)
+                            .lower(&f.shape, origin, Position::Elsewhere("a field"))
                             .map_err(|d| errors.push(d))
                             .ok()?;
                         Some(Field {

@@ -5,6 +5,7 @@
 mod collect;
 mod common;
 mod functions;
+mod impls;
 mod items;
 mod modules;
 mod order;
@@ -45,7 +46,7 @@ pub fn parse_sources(
     let c = collect::collect(loaded.items, &mut errors);
 
     let lib = items::lower_library(&c.libraries, root, &mut errors);
-    let named = items::type_names(&c.types, &mut errors);
+    let named = items::type_names(&c.types, &c.objects, &mut errors);
     let resolver = TypeResolver { named: &named };
     let types: Vec<_> = c
         .types
@@ -61,7 +62,38 @@ pub fn parse_sources(
         errors: &mut errors,
     };
     let ctor = c.ctors.first().map(|f| lower.ctor(f));
-    let methods: Vec<_> = c.methods.iter().map(|f| lower.method(f)).collect();
+    let mut methods = Vec::new();
+    let mut statics = Vec::new();
+    for f in &c.methods {
+        match lower.method(f) {
+            (f, true) => statics.push(f),
+            (f, false) => methods.push(f),
+        }
+    }
+    let mut objects: Vec<_> = c
+        .objects
+        .iter()
+        .map(|o| items::lower_object(o, lower.errors))
+        .collect();
+    let state_path = lib.as_ref().map(|l| l.state.rust_path.clone());
+    for block in &c.impls {
+        let Some(target) = impls::target(block, state, &objects, lower.errors) else {
+            continue;
+        };
+        for f in impls::functions(block) {
+            match target {
+                impls::Target::Library => {
+                    let path = state_path.as_deref().unwrap_or_default();
+                    methods.push(lower.impl_method(&f, path));
+                }
+                impls::Target::Object(i) => {
+                    let path = objects[i].rust_path.clone();
+                    let m = lower.impl_method(&f, &path);
+                    objects[i].methods.push(m);
+                }
+            }
+        }
+    }
     let dtor = c.dtors.first().map(|f| lower.dtor(f));
     let events: Vec<_> = c.events.iter().map(|f| lower.event(f)).collect();
     let hosts: Vec<_> = c.hosts.iter().map(|f| lower.host(f)).collect();
@@ -102,6 +134,8 @@ pub fn parse_sources(
                 types: order::topological(types.into_iter().map(|(t, _)| t).collect()),
                 ctor,
                 methods,
+                objects,
+                statics,
                 dtor,
                 events,
                 hosts,

@@ -7,7 +7,7 @@ use proc_macro2::Span;
 
 use ffi_abi::checks::unraw;
 
-use super::collect::{Annotated, Collected, FnDecl, Kind, TypeItem};
+use super::collect::{Annotated, Collected, FnDecl, ImplBlock, Kind, TypeItem};
 use super::common::location;
 use super::items::LibraryInfo;
 use super::modules::Origin;
@@ -90,6 +90,15 @@ pub(crate) fn visibility(c: &Collected, lib: &LibraryInfo, errors: &mut Vec<Diag
             "make it `pub(crate)` (or `pub`)",
         ));
     };
+    for o in &c.objects {
+        let ident = &o.item.ident;
+        check(
+            &o.origin,
+            &o.vis,
+            format!("`#[ffi_object]` `{ident}`"),
+            ident.span(),
+        );
+    }
     for t in &c.types {
         let ident = t.item.ident();
         check(
@@ -237,11 +246,26 @@ pub(crate) fn symbol_collisions(
 ) {
     let at = |owner: &Owner| -> Option<(&Origin, Span)> {
         let type_named = |name: &str| c.types.iter().find(|t| t.item.ident() == name);
+        let object_named = |name: &str| {
+            c.objects
+                .iter()
+                .find(|o| o.item.ident == name)
+                .map(|o| (&o.origin, o.item.ident.span()))
+        };
         match owner {
             Owner::Lifecycle(_) | Owner::Macro(_) => Some((&lib.origin, lib.ident.span())),
-            Owner::Method(m) | Owner::MethodCbor(m) => fn_named(&c.methods, m),
+            Owner::Method(m) | Owner::MethodCbor(m) => {
+                fn_named(&c.methods, m).or_else(|| impl_fn_named(&c.impls, &lib.state.name, m))
+            }
+            Owner::Static(f) | Owner::StaticCbor(f) => fn_named(&c.methods, f),
+            Owner::ObjectMethod(t, m) | Owner::ObjectMethodCbor(t, m) => {
+                impl_fn_named(&c.impls, t, m)
+            }
+            Owner::ObjectFree(t) => object_named(t),
             Owner::Args(f) => fn_named(&c.hosts, f).or_else(|| fn_named(&c.events, f)),
-            Owner::Type(t) => type_named(t).map(|t| (&t.origin, t.item.ident().span())),
+            Owner::Type(t) => type_named(t)
+                .map(|t| (&t.origin, t.item.ident().span()))
+                .or_else(|| object_named(t)),
             Owner::Compound(ty) => ty
                 .named_types()
                 .into_iter()
@@ -266,6 +290,7 @@ pub(crate) fn symbol_collisions(
             (origin.file.clone(), start.line, start.column)
         })
     };
+    let mut reported: Vec<(Owner, Owner)> = Vec::new();
     for (mut first, mut later) in library.symbol_collisions() {
         // The later one in the source is the one to rename.
         if !builtin(&first.owner)
@@ -275,6 +300,11 @@ pub(crate) fn symbol_collisions(
         {
             std::mem::swap(&mut first, &mut later);
         }
+        let pair = (first.owner.item(), later.owner.item());
+        if reported.contains(&pair) {
+            continue;
+        }
+        reported.push(pair);
         let (Some(here), there) = (at(&later.owner).or(at(&first.owner)), at(&first.owner)) else {
             continue;
         };
@@ -290,6 +320,24 @@ pub(crate) fn symbol_collisions(
             &format!("every C name must be unique{where_first}; rename one of them"),
         ));
     }
+}
+
+/// The function `name` of an `#[ffi] impl` block of `ty`.
+fn impl_fn_named<'a>(
+    impls: &'a [Annotated<ImplBlock>],
+    ty: &str,
+    name: &str,
+) -> Option<(&'a Origin, Span)> {
+    impls
+        .iter()
+        .filter(|b| matches!(&b.item.self_ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == ty)))
+        .find_map(|b| {
+            b.item
+                .fns
+                .iter()
+                .find(|f| unraw(&f.sig.ident) == name)
+                .map(|f| (&b.origin, f.sig.ident.span()))
+        })
 }
 
 fn fn_named<'a>(list: &'a [Annotated<FnDecl>], name: &str) -> Option<(&'a Origin, Span)> {

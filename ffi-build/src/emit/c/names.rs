@@ -35,6 +35,7 @@ impl<'a> CNames<'a> {
             TypeRef::Vec(_) | TypeRef::Option(_) | TypeRef::Struct(_) | TypeRef::Enum(_) => {
                 self.sym.type_name(ty)
             }
+            TypeRef::Object { .. } => format!("{} *", self.sym.type_name(ty)),
         }
     }
 }

@@ -138,7 +138,9 @@ impl<'a> CppNames<'a> {
             TypeRef::Bytes => "std::vector<uint8_t>".into(),
             TypeRef::Vec(inner) => format!("std::vector<{}>", self.ty(inner)),
             TypeRef::Option(inner) => format!("std::optional<{}>", self.ty(inner)),
-            TypeRef::Struct(n) | TypeRef::Enum(n) => self.type_name(n),
+            TypeRef::Struct(n) | TypeRef::Enum(n) | TypeRef::Object { name: n, .. } => {
+                self.type_name(n)
+            }
         }
     }
 

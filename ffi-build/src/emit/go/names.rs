@@ -247,6 +247,11 @@ impl<'a> GoNames<'a> {
         format!("lift{}", ty.mangle())
     }
 
+    /// `liftPatternHandle`: a handle the library answered -> `*Pattern`.
+    pub(crate) fn object_lift_fn(&self, object: &str) -> String {
+        format!("lift{object}Handle")
+    }
+
     pub(crate) fn lower_fn(&self, ty: &TypeRef) -> String {
         format!("lower{}", ty.mangle())
     }

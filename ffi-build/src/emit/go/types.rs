@@ -15,8 +15,11 @@ pub(crate) fn go_type(ty: &TypeRef) -> String {
         TypeRef::String => "string".into(),
         TypeRef::Bytes => "[]byte".into(),
         TypeRef::Vec(inner) => format!("[]{}", go_type(inner)),
+        // An object is a pointer already: nil is None.
+        TypeRef::Option(inner) if matches!(**inner, TypeRef::Object { .. }) => go_type(inner),
         TypeRef::Option(inner) => format!("*{}", go_type(inner)),
         TypeRef::Struct(n) | TypeRef::Enum(n) => n.clone(),
+        TypeRef::Object { name, .. } => format!("*{name}"),
     }
 }
 
@@ -281,6 +284,12 @@ pub(crate) fn lift_expr(ty: &TypeRef, place: &str, n: &GoNames) -> String {
         TypeRef::Struct(_) | TypeRef::Vec(_) | TypeRef::Option(_) => {
             format!("{}({})", n.lift_fn(ty), addr(place))
         }
+        // Read as an integer: Go never holds a handle in a pointer type.
+        TypeRef::Object { name, .. } => format!(
+            "{}(t.ctx, *(*C.uintptr_t)(unsafe.Pointer({})))",
+            n.object_lift_fn(name),
+            addr(place)
+        ),
     }
 }
 
@@ -294,6 +303,7 @@ pub(crate) fn lower_expr(ty: &TypeRef, value: &str, n: &GoNames) -> String {
         TypeRef::Struct(_) | TypeRef::Vec(_) | TypeRef::Option(_) => {
             format!("{}(p, {value})", n.lower_fn(ty))
         }
+        TypeRef::Object { .. } => format!("{value}.h"),
     }
 }
 

@@ -6,8 +6,8 @@
 
 use super::shell::{INDENT, ctor_body, finish, method_body, rust_type};
 use crate::emit::c::names::CNames;
-use crate::emit::wire::wire_name;
 use crate::emit::rust_names::ident;
+use crate::emit::wire::wire_name;
 use crate::ir::{Function, Library, Param};
 use std::fmt::Write;
 

@@ -6,9 +6,9 @@ mod cbor;
 mod shell;
 
 use crate::emit::c::names::CNames;
+use crate::emit::rust_names::ident;
 use crate::ir::{Function, Library, Param};
 use shell::{INDENT, ctor_body, finish, method_body, rust_type};
-use crate::emit::rust_names::ident;
 use std::fmt::Write;
 
 const P: &str = "::ffi_core::__private";

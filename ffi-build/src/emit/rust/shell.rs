@@ -18,6 +18,16 @@ pub(super) fn rust_type(lib: &Library, ty: &TypeRef) -> String {
             Some(TypeDef::Enum(e)) => e.rust_path.clone(),
             None => name.clone(),
         },
+        TypeRef::Object { name, shared } => {
+            let path = lib
+                .object(name)
+                .map_or(name.as_str(), |o| o.rust_path.as_str());
+            if *shared {
+                format!("::std::sync::Arc<{path}>")
+            } else {
+                path.to_string()
+            }
+        }
     }
 }
 
