@@ -46,4 +46,5 @@ pub mod __private {
     pub use crate::objects::ObjectHandle;
     pub use crate::scope::{call_host, emit_event};
     pub use std::ffi::{c_char, c_int, c_void};
+    pub use std::sync::Arc;
 }
