@@ -153,11 +153,11 @@ impl<S: Send + Sync + 'static> Library<S> {
     /// # Safety
     /// As for [`Library::create_async`].
     pub unsafe fn call_sync<R: FfiType>(
-        &self,
+        &'static self,
         ctx: *mut c_void,
         cb: FfiCallback,
         ud: *mut c_void,
-        f: impl FnOnce(&S) -> Result<R, String>,
+        f: impl FnOnce(&S, Exporter<'_, S>) -> Result<R, String>,
     ) -> c_int {
         let Some(cb) = cb else {
             return RET_MISSING_CALLBACK;
@@ -167,16 +167,38 @@ impl<S: Send + Sync + 'static> Library<S> {
             reply.fail(BAD_HANDLE);
             return RET_ERR;
         };
+        let exporter = Exporter {
+            lib: self,
+            ctx: &ctx,
+        };
         // The scope only serves events fired from the handler: a library
         // without events skips its two thread-local writes.
         let result = ctx.state_blocking().and_then(|state| {
             if self.events.is_empty() {
-                guard(|| f(state))
+                guard(|| f(state, exporter))
             } else {
-                Scope::enter(&ctx.scope, || guard(|| f(state)))
+                Scope::enter(&ctx.scope, || guard(|| f(state, exporter)))
             }
         });
         reply.send(result);
+        RET_OK
+    }
+
+    /// A static function: no context; runs `f` inline on the caller's
+    /// thread.
+    ///
+    /// # Safety
+    /// As for [`Library::create_async`].
+    pub unsafe fn call_static<R: FfiType>(
+        &self,
+        cb: FfiCallback,
+        ud: *mut c_void,
+        f: impl FnOnce() -> Result<R, String>,
+    ) -> c_int {
+        let Some(cb) = cb else {
+            return RET_MISSING_CALLBACK;
+        };
+        Reply::new(cb, ud).send(guard(f));
         RET_OK
     }
 

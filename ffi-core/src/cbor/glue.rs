@@ -6,6 +6,7 @@
 
 use super::{CborType, DecodeError, Decoder, to_vec};
 use crate::abi::{FfiCallback, RET_ERR, RET_MISSING_CALLBACK};
+use crate::objects::ObjectHandle;
 use std::ffi::{c_char, c_int, c_void};
 
 /// The request bytes of a call.
@@ -68,4 +69,63 @@ pub unsafe fn unknown_method(cb: FfiCallback, ud: *mut c_void, name: &[u8]) -> c
     let msg = format!("unknown method '{}'", String::from_utf8_lossy(name));
     // SAFETY: forwarded from the caller.
     unsafe { reject(cb, ud, &msg) }
+}
+
+/// The `"self"` of an object method's request: the receiver's handle.
+///
+/// # Safety
+/// `req` must be NULL or valid for `len` bytes.
+pub unsafe fn receiver(req: *const u8, len: usize) -> Result<*mut c_void, String> {
+    // SAFETY: forwarded from the caller.
+    let bytes = unsafe { request(req, len) }?;
+    let mut id: Option<ObjectHandle> = None;
+    decode_request(bytes, |d, key| {
+        if key != "self" {
+            return Ok(false);
+        }
+        id = Some(super::field(d, "self")?);
+        Ok(true)
+    })
+    .map_err(|e| e.to_string())?;
+    super::required(id, "self")
+        .map(|h| h.0)
+        .map_err(|e| e.to_string())
+}
+
+/// `Type.close` with `{"self": id}`: answers `null`, or an error for a
+/// handle that is not live.
+///
+/// # Safety
+/// `cb` and `ud` follow the C ABI's callback contract; `req` as for
+/// [`receiver`].
+pub unsafe fn close(
+    cb: FfiCallback,
+    ud: *mut c_void,
+    req: *const u8,
+    len: usize,
+    free: impl FnOnce(*mut c_void) -> c_int,
+) -> c_int {
+    let Some(cb_fn) = cb else {
+        return RET_MISSING_CALLBACK;
+    };
+    // SAFETY: forwarded from the caller.
+    let handle = match unsafe { receiver(req, len) } {
+        Ok(h) => h,
+        // SAFETY: forwarded from the caller.
+        Err(e) => return unsafe { reject(cb, ud, &e) },
+    };
+    if free(handle) != crate::abi::RET_OK {
+        // SAFETY: forwarded from the caller.
+        return unsafe {
+            reject(
+                cb,
+                ud,
+                "invalid object id (never created, or already closed)",
+            )
+        };
+    }
+    let null = to_vec(&());
+    // SAFETY: the callback contract of the C ABI.
+    unsafe { cb_fn(crate::abi::RET_OK, null.as_ptr().cast(), null.len(), ud) };
+    crate::abi::RET_OK
 }

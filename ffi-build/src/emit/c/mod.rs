@@ -4,7 +4,7 @@ pub(crate) mod names;
 
 use crate::emit::writer::Writer;
 use crate::ir::{
-    Compound, Decl, Function, Library, Lifecycle, Macro, Message, Param, TypeDef, TypeRef,
+    CLayout, Compound, Decl, Function, Library, Lifecycle, Macro, Message, Param, TypeDef, TypeRef,
 };
 use names::CNames;
 
@@ -33,6 +33,19 @@ pub(crate) fn header(lib: &Library) -> String {
         n.sym.macro_name(Macro::InterfaceFingerprint),
         lib.fingerprint()
     ));
+    for o in &lib.objects {
+        doc(&mut w, &o.docs);
+        let name = n.sym.type_name(&TypeRef::Object {
+            name: o.name.clone(),
+            shared: false,
+        });
+        w.line(format!(
+            "/* A handle to a {}: close it with {}. */",
+            o.name,
+            n.sym.object_free(&o.name)
+        ));
+        w.line(format!("typedef struct {name} {name};\n"));
+    }
     for d in lib.decl_order() {
         match d {
             Decl::Type(TypeDef::Struct(s)) => {
@@ -89,7 +102,7 @@ fn struct_def(w: &mut Writer, n: &CNames, name: &str, fields: &[(String, &TypeRe
                 w.line("uint8_t unused_;");
             }
             for (field, ty) in fields {
-                w.line(format!("{} {field};", n.ty(ty)));
+                w.line(format!("{};", declare(n, ty, field)));
             }
         },
     );
@@ -103,14 +116,19 @@ fn compound(w: &mut Writer, n: &CNames, c: &Compound) {
         &format!("}} {name};\n"),
         |w| match c {
             Compound::Vec(inner) => {
-                w.line(format!("const {} *{SLICE_PTR};", n.ty(inner)));
+                // Handles are pointers: the array holds `T *const`.
+                let ptr = match CLayout::of(inner) {
+                    CLayout::Handle(_) => format!("{}const *{SLICE_PTR};", n.ty(inner)),
+                    _ => format!("const {} *{SLICE_PTR};", n.ty(inner)),
+                };
+                w.line(ptr);
                 w.line(format!("size_t {SLICE_LEN};"));
             }
             Compound::Option(inner) => {
                 w.line(format!("bool {OPTION_IS_SOME};"));
                 w.line(format!(
-                    "{} {OPTION_VALUE}; /* zeroed when !{OPTION_IS_SOME} */",
-                    n.ty(inner)
+                    "{}; /* zeroed when !{OPTION_IS_SOME} */",
+                    declare(n, inner, OPTION_VALUE)
                 ));
             }
         },
@@ -145,8 +163,18 @@ pub(crate) fn describe(n: &CNames, owner: &str, m: Message<'_>) -> String {
 fn params_c(n: &CNames, params: &[Param]) -> String {
     params
         .iter()
-        .map(|p| format!(", {} {}", n.ty(&p.ty), n.ident(&p.name)))
+        .map(|p| format!(", {}", declare(n, &p.ty, &n.ident(&p.name))))
         .collect()
+}
+
+/// `T name`, or `T *name` for a handle.
+fn declare(n: &CNames, ty: &TypeRef, name: &str) -> String {
+    let ty = n.ty(ty);
+    if ty.ends_with('*') {
+        format!("{ty}{name}")
+    } else {
+        format!("{ty} {name}")
+    }
 }
 
 /// The author's docs, a blank line, then `notes`.
@@ -165,16 +193,20 @@ fn method_docs(f: &Function, n: &CNames) -> Vec<String> {
     } else {
         "Sync: runs on the calling thread; cb is called before this returns."
     };
-    with_notes(
-        &f.docs,
-        [
-            lane.to_string(),
-            format!(
-                "On RET_OK, {}.",
-                describe(n, &f.name, Message::of_type(f.ret.as_ref()))
-            ),
-        ],
-    )
+    let mut notes = vec![
+        lane.to_string(),
+        format!(
+            "On RET_OK, {}.",
+            describe(n, &f.name, Message::of_type(f.ret.as_ref()))
+        ),
+    ];
+    if let Some(object) = f.ret.as_ref().and_then(TypeRef::object) {
+        notes.push(format!(
+            "Every {object} handle in the answer is new and the caller's: close it with {}.",
+            n.sym.object_free(object)
+        ));
+    }
+    with_notes(&f.docs, notes)
 }
 
 fn functions(w: &mut Writer, lib: &Library, n: &CNames) {
@@ -220,6 +252,56 @@ fn functions(w: &mut Writer, lib: &Library, n: &CNames) {
             "int {}(void *ctx, FFICallBack cb, void *userData{});\n",
             n.sym.method(&m.name),
             params_c(n, &m.params)
+        ));
+    }
+    for o in &lib.objects {
+        let handle = n.ty(&TypeRef::Object {
+            name: o.name.clone(),
+            shared: false,
+        });
+        doc(
+            w,
+            &[
+                format!("Closes a {} handle: RET_OK, or RET_ERR when it is", o.name),
+                "stale, forged, of another type or already closed. The value is dropped".into(),
+                "with its last handle.".into(),
+            ],
+        );
+        w.line(format!(
+            "int {}({handle}self);\n",
+            n.sym.object_free(&o.name)
+        ));
+        for m in &o.methods {
+            let mut docs = method_docs(m, n);
+            docs.push(format!(
+                "A closed or invalid self, or one whose context was destroyed, gets RET_ERR."
+            ));
+            doc(w, &docs);
+            w.line(format!(
+                "int {}({handle}self, FFICallBack cb, void *userData{});\n",
+                n.sym.object_method(&o.name, &m.name),
+                params_c(n, &m.params)
+            ));
+        }
+    }
+    for f in &lib.statics {
+        let mut docs = with_notes(
+            &f.docs,
+            [
+                "Static: needs no context; runs on the calling thread, and cb is called"
+                    .to_string(),
+            ],
+        );
+        docs.push("before this returns.".into());
+        docs.push(format!(
+            "On RET_OK, {}.",
+            describe(n, &f.name, Message::of_type(f.ret.as_ref()))
+        ));
+        doc(w, &docs);
+        w.line(format!(
+            "int {}(FFICallBack cb, void *userData{});\n",
+            n.sym.method(&f.name),
+            params_c(n, &f.params)
         ));
     }
     for h in &lib.hosts {

@@ -49,6 +49,7 @@ pub(crate) fn header(lib: &Library) -> String {
         ctor,
         "create",
         "nothing (the context handle is the return value, as for create)",
+        false,
     );
     let _ = writeln!(
         out,
@@ -57,17 +58,50 @@ pub(crate) fn header(lib: &Library) -> String {
     );
     for m in &lib.methods {
         let answer = m.ret.as_ref().map_or_else(|| "null".to_string(), cddl);
-        comment(&mut out, m, &m.name, &answer);
+        comment(&mut out, m, &m.name, &answer, false);
         let _ = writeln!(
             out,
             "int {}(void *ctx, FFICallBack cb, void *userData, const uint8_t *req, size_t len);\n",
             n.sym.method_cbor(&m.name)
         );
     }
+    for o in &lib.objects {
+        for m in &o.methods {
+            let answer = m.ret.as_ref().map_or_else(|| "null".to_string(), cddl);
+            comment(
+                &mut out,
+                m,
+                &format!("{}.{}", o.name, m.name),
+                &answer,
+                true,
+            );
+            let _ = writeln!(
+                out,
+                "int {}(FFICallBack cb, void *userData, const uint8_t *req, size_t len);\n",
+                n.sym.object_method_cbor(&o.name, &m.name)
+            );
+        }
+    }
+    for f in &lib.statics {
+        let answer = f.ret.as_ref().map_or_else(|| "null".to_string(), cddl);
+        comment(&mut out, f, &f.name, &answer, false);
+        let _ = writeln!(
+            out,
+            "int {}(FFICallBack cb, void *userData, const uint8_t *req, size_t len);\n",
+            n.sym.method_cbor(&f.name)
+        );
+    }
     let names: Vec<String> = lib
         .methods
         .iter()
         .map(|m| format!("\"{}\"", m.name))
+        .chain(lib.statics.iter().map(|f| format!("\"{}\"", f.name)))
+        .chain(lib.objects.iter().flat_map(|o| {
+            o.methods
+                .iter()
+                .map(|m| format!("\"{}.{}\"", o.name, m.name))
+                .chain(std::iter::once(format!("\"{}.close\"", o.name)))
+        }))
         .collect();
     let _ = writeln!(
         out,
@@ -105,14 +139,21 @@ fn schema(out: &mut String, lib: &Library) {
             }
         }
     }
+    for o in &lib.objects {
+        let _ = writeln!(
+            out,
+            " *   {}Id = uint   ; a {} handle: valid where it was received; \"{}.close\" closes it",
+            o.name, o.name, o.name
+        );
+    }
     out.push_str(" */\n\n");
 }
 
-fn comment(out: &mut String, f: &Function, name: &str, answer: &str) {
-    let req: Vec<String> = f
-        .params
-        .iter()
-        .map(|p| cddl_entry(&p.name, &p.ty))
+fn comment(out: &mut String, f: &Function, name: &str, answer: &str, object: bool) {
+    let receiver = object.then(|| "\"self\": uint".to_string());
+    let req: Vec<String> = receiver
+        .into_iter()
+        .chain(f.params.iter().map(|p| cddl_entry(&p.name, &p.ty)))
         .collect();
     let doc = f
         .docs

@@ -4,11 +4,11 @@
 //! decodes its request map where the native glue lifts C arguments, then
 //! goes through the same `Library` calls.
 
-use super::shell::{INDENT, ctor_body, finish, method_body, rust_type};
+use super::shell::{INDENT, Receiver, ctor_body, finish, method_body, rust_type};
 use crate::emit::c::names::CNames;
 use crate::emit::rust_names::ident;
 use crate::emit::wire::wire_name;
-use crate::ir::{Function, Library, Param};
+use crate::ir::{Function, Library, Object, Param, TypeRef};
 use std::fmt::Write;
 
 const P: &str = "::ffi_core::__private";
@@ -24,8 +24,25 @@ pub(crate) fn glue(lib: &Library) -> String {
     for m in &lib.methods {
         method(&mut out, lib, &n, m);
     }
+    for (index, o) in lib.objects.iter().enumerate() {
+        let index = u32::try_from(index).expect("fewer than 2^32 object types");
+        for m in &o.methods {
+            object_method(&mut out, lib, &n, o, index, m);
+        }
+    }
+    for f in &lib.statics {
+        static_fn(&mut out, lib, &n, f);
+    }
     dispatcher(&mut out, lib, &n);
     out
+}
+
+/// The Rust type a parameter is decoded as: an object as its id.
+fn wire_type(lib: &Library, ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Object { .. } => format!("{P}::ObjectHandle"),
+        ty => rust_type(lib, ty),
+    }
 }
 
 /// Statements that decode the request map into one local per parameter.
@@ -36,7 +53,7 @@ fn decode(lib: &Library, params: &[Param], indent: &str) -> String {
             s,
             "{indent}let mut {}: ::core::option::Option<{}> = ::core::option::Option::None;",
             ident(&p.name),
-            rust_type(lib, &p.ty)
+            wire_type(lib, &p.ty)
         );
     }
     if params.is_empty() {
@@ -70,6 +87,17 @@ fn decode(lib: &Library, params: &[Param], indent: &str) -> String {
             ident(&p.name),
             wire_name(&p.name)
         );
+        if let TypeRef::Object { name, .. } = &p.ty {
+            let _ = writeln!(
+                s,
+                "{indent}let {0} = LIBRARY.object_arg::<{1}>({2}, {0}.0, {3:?})?;",
+                ident(&p.name),
+                lib.object(name)
+                    .map_or(name.as_str(), |o| o.rust_path.as_str()),
+                lib.object_index(name).unwrap_or(u32::MAX),
+                wire_name(&p.name)
+            );
+        }
     }
     s
 }
@@ -95,9 +123,63 @@ fn method(out: &mut String, lib: &Library, n: &CNames, f: &Function) {
         n.sym.method_cbor(&f.name),
     );
     let decoded = decode(lib, &f.params, INDENT);
-    let body = method_body(f, &decoded, |call| {
-        format!("{C}::glue::encode_result({call})")
-    });
+    let body = method_body(lib, f, Receiver::State, &decoded, encode);
+    finish(out, &body);
+}
+
+fn encode(call: &str) -> String {
+    format!("{C}::glue::encode_result({call})")
+}
+
+/// `<lib>_<type>_<method>_cbor(cb, ud, req, len)`: the receiver's id is
+/// the request's `"self"`.
+fn object_method(
+    out: &mut String,
+    lib: &Library,
+    n: &CNames,
+    o: &Object,
+    index: u32,
+    f: &Function,
+) {
+    out.push_str(SAFETY_DOC);
+    let _ = writeln!(
+        out,
+        "    #[unsafe(no_mangle)]\n    pub unsafe extern \"C\" fn {}(__ffi_cb: {P}::FfiCallback, \
+         __ffi_ud: *mut {P}::c_void, __ffi_req: *const u8, __ffi_len: usize) -> {P}::c_int {{",
+        n.sym.object_method_cbor(&o.name, &f.name),
+    );
+    let decoded = decode(lib, &f.params, INDENT);
+    let body = method_body(
+        lib,
+        f,
+        Receiver::Object(index, &o.rust_path),
+        &decoded,
+        encode,
+    );
+    finish(out, &format!("{}\n            {body}", receiver()));
+}
+
+/// `__ffi_handle`: the request's `"self"`, or the call is answered with
+/// the error.
+fn receiver() -> String {
+    format!(
+        "let __ffi_handle = match {C}::glue::receiver(__ffi_req, __ffi_len) {{\n                \
+         ::core::result::Result::Ok(__ffi_h) => __ffi_h,\n                \
+         ::core::result::Result::Err(__ffi_e) => return {C}::glue::reject(__ffi_cb, __ffi_ud, &__ffi_e),\n            }};"
+    )
+}
+
+/// `<lib>_<fn>_cbor(cb, ud, req, len)`: a static function.
+fn static_fn(out: &mut String, lib: &Library, n: &CNames, f: &Function) {
+    out.push_str(SAFETY_DOC);
+    let _ = writeln!(
+        out,
+        "    #[unsafe(no_mangle)]\n    pub unsafe extern \"C\" fn {}(__ffi_cb: {P}::FfiCallback, \
+         __ffi_ud: *mut {P}::c_void, __ffi_req: *const u8, __ffi_len: usize) -> {P}::c_int {{",
+        n.sym.method_cbor(&f.name),
+    );
+    let decoded = decode(lib, &f.params, INDENT);
+    let body = method_body(lib, f, Receiver::Static, &decoded, encode);
     finish(out, &body);
 }
 
@@ -119,6 +201,31 @@ fn dispatcher(out: &mut String, lib: &Library, n: &CNames) {
             "                Ok(b{:?}) => {}(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),",
             m.name,
             n.sym.method_cbor(&m.name)
+        );
+    }
+    for f in &lib.statics {
+        let _ = writeln!(
+            out,
+            "                Ok(b{:?}) => {}(__ffi_cb, __ffi_ud, __ffi_req, __ffi_len),",
+            f.name,
+            n.sym.method_cbor(&f.name)
+        );
+    }
+    for (index, o) in lib.objects.iter().enumerate() {
+        for m in &o.methods {
+            let _ = writeln!(
+                out,
+                "                Ok(b\"{}.{}\") => {}(__ffi_cb, __ffi_ud, __ffi_req, __ffi_len),",
+                o.name,
+                m.name,
+                n.sym.object_method_cbor(&o.name, &m.name)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "                Ok(b\"{}.close\") => {C}::glue::close(__ffi_cb, __ffi_ud, __ffi_req, __ffi_len, \
+             |__ffi_h| LIBRARY.free_object({index}, __ffi_h)),",
+            o.name
         );
     }
     out.push_str(&format!(

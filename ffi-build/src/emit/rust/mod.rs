@@ -7,8 +7,8 @@ mod shell;
 
 use crate::emit::c::names::CNames;
 use crate::emit::rust_names::ident;
-use crate::ir::{Function, Library, Param};
-use shell::{INDENT, ctor_body, finish, method_body, rust_type};
+use crate::ir::{Function, Library, Object, Param, TypeRef};
+use shell::{INDENT, Receiver, ctor_body, finish, method_body, rust_type};
 use std::fmt::Write;
 
 const P: &str = "::ffi_core::__private";
@@ -18,6 +18,11 @@ pub(crate) fn glue(lib: &Library) -> String {
     let state = &lib.state.rust_path;
     let hosts: Vec<String> = lib.hosts.iter().map(|h| format!("{:?}", h.name)).collect();
     let events: Vec<String> = lib.events.iter().map(|e| format!("{:?}", e.name)).collect();
+    let objects: Vec<String> = lib
+        .objects
+        .iter()
+        .map(|o| format!("{:?}", o.name))
+        .collect();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -32,10 +37,11 @@ pub(crate) fn glue(lib: &Library) -> String {
     };
     let _ = writeln!(
         out,
-        "    static LIBRARY: {P}::Library<{state}> =\n        {P}::Library::new({:?}, &[{}], &[{}], {dtor}, &[]);\n",
+        "    static LIBRARY: {P}::Library<{state}> =\n        {P}::Library::new({:?}, &[{}], &[{}], {dtor}, &[{}]);\n",
         lib.name,
         hosts.join(", "),
-        events.join(", ")
+        events.join(", "),
+        objects.join(", ")
     );
     if let Some(d) = &lib.dtor {
         let call = if d.is_async {
@@ -66,6 +72,21 @@ pub(crate) fn glue(lib: &Library) -> String {
     for m in &lib.methods {
         method(&mut out, lib, &n, m);
     }
+    for (index, o) in lib.objects.iter().enumerate() {
+        let index = u32::try_from(index).expect("fewer than 2^32 object types");
+        let _ = writeln!(
+            out,
+            "    #[unsafe(no_mangle)]\n    pub extern \"C\" fn {}(__ffi_handle: *mut {P}::c_void) -> {P}::c_int {{\n        \
+             LIBRARY.free_object({index}, __ffi_handle)\n    }}\n",
+            n.sym.object_free(&o.name)
+        );
+        for m in &o.methods {
+            object_method(&mut out, lib, &n, o, index, m);
+        }
+    }
+    for f in &lib.statics {
+        static_fn(&mut out, lib, &n, f);
+    }
     use crate::ir::Lifecycle::*;
     out.push_str(&crate::emit::template::fill_with_symbols(
         include_str!("lifecycle.rs.in"),
@@ -85,32 +106,41 @@ pub(crate) fn glue(lib: &Library) -> String {
     out
 }
 
-/// `, name: <T as FfiType>::C` for each parameter.
+/// `, name: <T as FfiType>::C` for each parameter (an object: its handle).
 fn c_params(lib: &Library, params: &[Param]) -> String {
     params
         .iter()
         .map(|p| {
-            format!(
-                ", {}: <{} as ::ffi_core::FfiType>::C",
-                ident(&p.name),
-                rust_type(lib, &p.ty)
-            )
+            let ty = match &p.ty {
+                TypeRef::Object { .. } => format!("*mut {P}::c_void"),
+                ty => format!("<{} as ::ffi_core::FfiType>::C", rust_type(lib, ty)),
+            };
+            format!(", {}: {ty}", ident(&p.name))
         })
         .collect()
 }
 
 /// Statements that lift every parameter into a Rust value of the same
-/// name, returning the error (which names the parameter) with `?`.
+/// name, returning the error (which names the parameter) with `?`. An
+/// object parameter becomes the `Arc` behind its handle.
 fn lifts(lib: &Library, params: &[Param], indent: &str) -> String {
     params
         .iter()
-        .map(|p| {
-            format!(
+        .map(|p| match &p.ty {
+            TypeRef::Object { name, .. } => format!(
+                "{indent}let {0} = LIBRARY.object_arg::<{1}>({2}, {0}, {3:?})?;\n",
+                ident(&p.name),
+                lib.object(name)
+                    .map_or(name.as_str(), |o| o.rust_path.as_str()),
+                lib.object_index(name).unwrap_or(u32::MAX),
+                p.name
+            ),
+            ty => format!(
                 "{indent}let {0} = {P}::lift_arg::<{1}>(&{0}, {2:?})?;\n",
                 ident(&p.name),
-                rust_type(lib, &p.ty),
+                rust_type(lib, ty),
                 p.name
-            )
+            ),
         })
         .collect()
 }
@@ -138,6 +168,41 @@ fn method(out: &mut String, lib: &Library, n: &CNames, f: &Function) {
         n.sym.method(&f.name),
         c_params(lib, &f.params)
     );
-    let body = method_body(f, &lifts(lib, &f.params, INDENT), |call| call.to_string());
+    let prelude = lifts(lib, &f.params, INDENT);
+    let body = method_body(lib, f, Receiver::State, &prelude, |call| call.to_string());
+    finish(out, &body);
+}
+
+fn object_method(
+    out: &mut String,
+    lib: &Library,
+    n: &CNames,
+    o: &Object,
+    index: u32,
+    f: &Function,
+) {
+    out.push_str(SAFETY_DOC);
+    let _ = writeln!(
+        out,
+        "    #[unsafe(no_mangle)]\n    pub unsafe extern \"C\" fn {}(__ffi_handle: *mut {P}::c_void, __ffi_cb: {P}::FfiCallback, __ffi_ud: *mut {P}::c_void{}) -> {P}::c_int {{",
+        n.sym.object_method(&o.name, &f.name),
+        c_params(lib, &f.params)
+    );
+    let prelude = lifts(lib, &f.params, INDENT);
+    let receiver = Receiver::Object(index, &o.rust_path);
+    let body = method_body(lib, f, receiver, &prelude, |call| call.to_string());
+    finish(out, &body);
+}
+
+fn static_fn(out: &mut String, lib: &Library, n: &CNames, f: &Function) {
+    out.push_str(SAFETY_DOC);
+    let _ = writeln!(
+        out,
+        "    #[unsafe(no_mangle)]\n    pub unsafe extern \"C\" fn {}(__ffi_cb: {P}::FfiCallback, __ffi_ud: *mut {P}::c_void{}) -> {P}::c_int {{",
+        n.sym.method(&f.name),
+        c_params(lib, &f.params)
+    );
+    let prelude = lifts(lib, &f.params, INDENT);
+    let body = method_body(lib, f, Receiver::Static, &prelude, |call| call.to_string());
     finish(out, &body);
 }
