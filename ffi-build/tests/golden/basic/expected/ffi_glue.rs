@@ -48,6 +48,7 @@ mod __ffi_glue {
                 let mode = ::ffi_core::__private::lift_arg::<crate::Mode>(&mode, "mode")?;
                 Ok(async move {
                     let __ffi_state = __ffi_context.state().await?;
+                    let __ffi_exporter = LIBRARY.exporter(&__ffi_context);
                     crate::add(__ffi_state, n, mode).await
                 })
             })
@@ -60,7 +61,7 @@ mod __ffi_glue {
     pub unsafe extern "C" fn basic_name(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
         unsafe {
-            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state| {
+            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state, __ffi_exporter| {
                 crate::name(__ffi_state)
             })
         }
@@ -72,7 +73,7 @@ mod __ffi_glue {
     pub unsafe extern "C" fn basic_reset(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
         unsafe {
-            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state| {
+            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state, __ffi_exporter| {
                 crate::reset(__ffi_state)
             })
         }
@@ -187,6 +188,7 @@ mod __ffi_glue {
                 let mode = ::ffi_core::cbor::required(mode, "mode")?;
                 Ok(async move {
                     let __ffi_state = __ffi_context.state().await?;
+                    let __ffi_exporter = LIBRARY.exporter(&__ffi_context);
                     ::ffi_core::cbor::glue::encode_result(crate::add(__ffi_state, n, mode).await)
                 })
             })
@@ -199,7 +201,7 @@ mod __ffi_glue {
     pub unsafe extern "C" fn basic_name_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
         unsafe {
-            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state| {
+            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state, __ffi_exporter| {
                 let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
                 ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |_, _| ::core::result::Result::Ok(false))?;
                 ::ffi_core::cbor::glue::encode_result(crate::name(__ffi_state))
@@ -213,7 +215,7 @@ mod __ffi_glue {
     pub unsafe extern "C" fn basic_reset_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
         unsafe {
-            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state| {
+            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state, __ffi_exporter| {
                 let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
                 ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |_, _| ::core::result::Result::Ok(false))?;
                 ::ffi_core::cbor::glue::encode_result(crate::reset(__ffi_state))

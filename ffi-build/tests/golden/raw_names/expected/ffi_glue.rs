@@ -35,7 +35,7 @@ mod __ffi_glue {
     pub unsafe extern "C" fn raw_names_match(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, r#type: <crate::Item as ::ffi_core::FfiType>::C, r#fn: <i32 as ::ffi_core::FfiType>::C) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
         unsafe {
-            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state| {
+            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state, __ffi_exporter| {
                 let r#type = ::ffi_core::__private::lift_arg::<crate::Item>(&r#type, "type")?;
                 let r#fn = ::ffi_core::__private::lift_arg::<i32>(&r#fn, "fn")?;
                 crate::r#match(__ffi_state, r#type, r#fn)
@@ -54,6 +54,7 @@ mod __ffi_glue {
                 let r#struct = ::ffi_core::__private::lift_arg::<::core::option::Option<crate::Kind>>(&r#struct, "struct")?;
                 Ok(async move {
                     let __ffi_state = __ffi_context.state().await?;
+                    let __ffi_exporter = LIBRARY.exporter(&__ffi_context);
                     crate::r#loop(__ffi_state, r#in, r#struct).await
                 })
             })
@@ -150,7 +151,7 @@ mod __ffi_glue {
     pub unsafe extern "C" fn raw_names_match_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
         unsafe {
-            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state| {
+            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state, __ffi_exporter| {
                 let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
                 let mut r#type: ::core::option::Option<crate::Item> = ::core::option::Option::None;
                 let mut r#fn: ::core::option::Option<i32> = ::core::option::Option::None;
@@ -197,6 +198,7 @@ mod __ffi_glue {
                 let r#struct = ::ffi_core::cbor::required(r#struct, "struct")?;
                 Ok(async move {
                     let __ffi_state = __ffi_context.state().await?;
+                    let __ffi_exporter = LIBRARY.exporter(&__ffi_context);
                     ::ffi_core::cbor::glue::encode_result(crate::r#loop(__ffi_state, r#in, r#struct).await)
                 })
             })

@@ -41,6 +41,7 @@ mod __ffi_glue {
                 let b = ::ffi_core::__private::lift_arg::<::std::vec::Vec<crate::Inner>>(&b, "b")?;
                 Ok(async move {
                     let __ffi_state = __ffi_context.state().await?;
+                    let __ffi_exporter = LIBRARY.exporter(&__ffi_context);
                     crate::swap(__ffi_state, a, b).await
                 })
             })
@@ -53,7 +54,7 @@ mod __ffi_glue {
     pub unsafe extern "C" fn shapes_bytes(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, data: <::std::vec::Vec<u8> as ::ffi_core::FfiType>::C, range: <u32 as ::ffi_core::FfiType>::C, chan: <bool as ::ffi_core::FfiType>::C) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
         unsafe {
-            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state| {
+            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state, __ffi_exporter| {
                 let data = ::ffi_core::__private::lift_arg::<::std::vec::Vec<u8>>(&data, "data")?;
                 let range = ::ffi_core::__private::lift_arg::<u32>(&range, "range")?;
                 let chan = ::ffi_core::__private::lift_arg::<bool>(&chan, "chan")?;
@@ -68,7 +69,7 @@ mod __ffi_glue {
     pub unsafe extern "C" fn shapes_maybe(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
         unsafe {
-            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state| {
+            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state, __ffi_exporter| {
                 crate::maybe(__ffi_state)
             })
         }
@@ -189,6 +190,7 @@ mod __ffi_glue {
                 let b = ::ffi_core::cbor::required(b, "b")?;
                 Ok(async move {
                     let __ffi_state = __ffi_context.state().await?;
+                    let __ffi_exporter = LIBRARY.exporter(&__ffi_context);
                     ::ffi_core::cbor::glue::encode_result(crate::swap(__ffi_state, a, b).await)
                 })
             })
@@ -201,7 +203,7 @@ mod __ffi_glue {
     pub unsafe extern "C" fn shapes_bytes_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
         unsafe {
-            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state| {
+            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state, __ffi_exporter| {
                 let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
                 let mut data: ::core::option::Option<::std::vec::Vec<u8>> = ::core::option::Option::None;
                 let mut range: ::core::option::Option<u32> = ::core::option::Option::None;
@@ -235,7 +237,7 @@ mod __ffi_glue {
     pub unsafe extern "C" fn shapes_maybe_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
         unsafe {
-            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state| {
+            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state, __ffi_exporter| {
                 let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
                 ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |_, _| ::core::result::Result::Ok(false))?;
                 ::ffi_core::cbor::glue::encode_result(crate::maybe(__ffi_state))
