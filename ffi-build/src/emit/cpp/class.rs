@@ -26,7 +26,7 @@ fn doc_then_note(out: &mut String, indent: &str, docs: &[String]) {
 }
 
 /// The docs of a member, as a string to put before its template.
-fn member_docs(docs: &[String]) -> String {
+pub(super) fn member_docs(docs: &[String]) -> String {
     let mut out = String::new();
     doc_then_note(&mut out, "    ", docs);
     out
@@ -62,7 +62,7 @@ pub(crate) fn class(out: &mut String, lib: &Library, names: &Names) {
     ));
 }
 
-fn params_decl(names: &Names, params: &[Param]) -> String {
+pub(super) fn params_decl(names: &Names, params: &[Param]) -> String {
     params
         .iter()
         .map(|p| {
@@ -75,7 +75,7 @@ fn params_decl(names: &Names, params: &[Param]) -> String {
 }
 
 /// `, lowered args...` for a C call, and whether they need an arena.
-fn lowered_args(names: &Names, params: &[Param]) -> (String, bool) {
+pub(super) fn lowered_args(names: &Names, params: &[Param]) -> (String, bool) {
     let arena = params.iter().any(|p| CLayout::of(&p.ty).needs_arena());
     let args = params
         .iter()
@@ -85,7 +85,7 @@ fn lowered_args(names: &Names, params: &[Param]) -> (String, bool) {
 }
 
 /// The arena declaration a call needs, if any.
-fn arena_decl(arena: bool) -> &'static str {
+pub(super) fn arena_decl(arena: bool) -> &'static str {
     if arena {
         "        detail::Arena ffi_arena;\n"
     } else {

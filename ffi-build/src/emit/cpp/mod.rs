@@ -3,6 +3,7 @@
 
 mod class;
 mod names;
+mod object;
 mod types;
 
 use crate::emit::c::names::CNames;
@@ -70,7 +71,10 @@ pub(crate) fn header(lib: &Library) -> String {
     out.push_str(CALLBACKS);
     out.push('\n');
     types::definitions(&mut out, lib, n);
+    object::forward_declarations(&mut out, lib, &names);
+    object::classes(&mut out, lib, &names);
     out.push_str("namespace detail {\n\n");
+    object::conversions(&mut out, lib, &names);
     types::conversions(&mut out, lib, &names);
     types::answer_lifters(&mut out, lib, &names);
     use crate::ir::Lifecycle;
@@ -87,6 +91,8 @@ pub(crate) fn header(lib: &Library) -> String {
         "inline const CApi *api() noexcept {{\n    static const CApi table{{{api}}};\n    return &table;\n}}\n"
     );
     out.push_str("}  // namespace detail\n\n");
+    object::member_definitions(&mut out, lib, &names);
+    object::statics(&mut out, lib, &names);
     class::class(&mut out, lib, &names);
     let _ = writeln!(out, "}}  // namespace {ns}\n\n#endif  // {guard}");
     out

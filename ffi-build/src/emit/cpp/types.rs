@@ -186,6 +186,7 @@ pub(crate) fn lower(names: &Names, ty: &TypeRef, expr: &str) -> String {
         TypeRef::Enum(_) => format!("static_cast<{}>({expr})", names.c.ty(ty)),
         TypeRef::String => format!("detail::lower_str({expr})"),
         TypeRef::Bytes => format!("detail::lower_bytes({expr})"),
+        TypeRef::Object { .. } => format!("{expr}.native_handle()"),
         _ => format!("detail::{}(ffi_arena, {expr})", names.cpp.lower_fn(ty)),
     }
 }
@@ -209,13 +210,23 @@ pub(crate) fn lift_message(names: &Names, m: Message<'_>) -> Vec<String> {
         Message::Str => vec!["detail::lift_str(msg, len)".into()],
         Message::Bytes => vec!["detail::lift_bytes(msg, len)".into()],
         Message::Value(t) => {
-            let c = format!("(*reinterpret_cast<const {} *>(msg))", names.c.ty(t));
+            let c = format!("(*reinterpret_cast<{}>(msg))", const_ptr(&names.c.ty(t)));
             vec![lift(names, t, &c)]
         }
         Message::Args(params) => params
             .iter()
             .map(|p| lift(names, &p.ty, &format!("args.{}", names.c.ident(&p.name))))
             .collect(),
+    }
+}
+
+/// A pointer to a constant C value: `const T *`, or `T *const *` for a
+/// handle (itself a pointer).
+fn const_ptr(c_type: &str) -> String {
+    if c_type.ends_with('*') {
+        format!("{c_type}const *")
+    } else {
+        format!("const {c_type} *")
     }
 }
 
@@ -233,12 +244,20 @@ pub(crate) fn bind_args(names: &Names, owner: &str, m: Message<'_>) -> String {
 
 /// `detail::msg_*`: lifts a call's answer, one per distinct result type.
 pub(crate) fn answer_lifters(out: &mut String, lib: &Library, names: &Names) {
-    let mut done: Vec<&TypeRef> = Vec::new();
-    for ret in lib.methods.iter().filter_map(|m| m.ret.as_ref()) {
-        if done.contains(&ret) {
+    let mut done: Vec<String> = Vec::new();
+    let rets = lib
+        .methods
+        .iter()
+        .chain(lib.objects.iter().flat_map(|o| &o.methods))
+        .chain(&lib.statics)
+        .filter_map(|m| m.ret.as_ref());
+    for ret in rets {
+        // `T` and `Arc<T>` of an object share one lifter.
+        let name = names.cpp.msg_fn(Some(ret));
+        if done.contains(&name) {
             continue;
         }
-        done.push(ret);
+        done.push(name);
         let cppty = names.cpp.ty(ret);
         let value = lift_message(names, Message::of_type(Some(ret))).remove(0);
         let _ = writeln!(
