@@ -273,9 +273,10 @@ fn functions(w: &mut Writer, lib: &Library, n: &CNames) {
         ));
         for m in &o.methods {
             let mut docs = method_docs(m, n);
-            docs.push(format!(
+            docs.push(
                 "A closed or invalid self, or one whose context was destroyed, gets RET_ERR."
-            ));
+                    .into(),
+            );
             doc(w, &docs);
             w.line(format!(
                 "int {}({handle}self, FFICallBack cb, void *userData{});\n",

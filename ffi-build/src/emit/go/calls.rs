@@ -19,29 +19,186 @@ pub(crate) fn shells(out: &mut String, lib: &Library, n: &GoNames) {
         n.shell("create"),
         c_params(&ctor.params, n),
         n.c.sym.lifecycle(crate::ir::Lifecycle::Create),
-        c_args(&ctor.params),
+        c_args(&ctor.params, n),
     );
     for m in &lib.methods {
-        if captured(m) {
-            let capture = n.shell("capture");
-            let _ = write!(
-                out,
-                "\nstatic inline {capture} {}(uintptr_t h{}) {{\n\t{capture} c;\n\tc.ret = -1;\n\tc.len = 0;\n\tc.heap = NULL;\n\t{}((void *)h, {capture}_cb, &c{});\n\treturn c;\n}}\n",
-                n.shell(&format!("sync_{}", m.name)),
-                c_params(&m.params, n),
-                n.c.sym.method(&m.name),
-                c_args(&m.params),
-            );
-            continue;
+        method_shells(out, n, &Recv::library(""), m);
+    }
+    for o in &lib.objects {
+        for m in &o.methods {
+            method_shells(out, n, &Recv::object("", &o.name), m);
         }
+    }
+    for f in &lib.statics {
+        static_shell(out, n, f);
+    }
+}
+
+/// The shell of a static function: like a method's, without a handle.
+fn static_shell(out: &mut String, n: &GoNames, f: &Function) {
+    let c_fn = n.c.sym.method(&f.name);
+    if captured(f) {
+        let capture = n.shell("capture");
         let _ = write!(
             out,
-            "\nstatic inline int {}(uintptr_t h, uintptr_t ud{}) {{\n\treturn {}((void *)h, {cb}, (void *)ud{});\n}}\n",
-            n.shell(&format!("call_{}", m.name)),
-            c_params(&m.params, n),
-            n.c.sym.method(&m.name),
-            c_args(&m.params),
+            "\nstatic inline {capture} {}(uintptr_t unused{}) {{\n\t{capture} c;\n\t(void)unused;\n\tc.ret = -1;\n\tc.len = 0;\n\tc.heap = NULL;\n\t{c_fn}({capture}_cb, &c{});\n\treturn c;\n}}\n",
+            n.shell(&format!("sync_{}", f.name)),
+            c_params(&f.params, n),
+            c_args(&f.params, n),
         );
+        return;
+    }
+    let _ = write!(
+        out,
+        "\nstatic inline int {}(uintptr_t ud{}) {{\n\treturn {c_fn}({}, (void *)ud{});\n}}\n",
+        n.shell(&format!("call_{}", f.name)),
+        c_params(&f.params, n),
+        n.shell("callback"),
+        c_args(&f.params, n),
+    );
+}
+
+/// The static functions, as package-level functions (no `Context`
+/// variant: they run on the calling thread and cannot be interrupted).
+pub(crate) fn statics(out: &mut String, lib: &Library, n: &GoNames) {
+    let taken: Vec<String> = lib
+        .types
+        .iter()
+        .map(|t| t.name().to_string())
+        .chain(lib.objects.iter().map(|o| o.name.clone()))
+        .chain([lib.state.name.clone(), n.ctor(&lib.state.name)])
+        .collect();
+    for f in &lib.statics {
+        let mut name = super::names::pascal(&f.name);
+        while taken.contains(&name) {
+            name.push('_');
+        }
+        let names = n.params(&f.params);
+        let params = go_params(&names, &f.params);
+        let results = match &f.ret {
+            Some(ty) => format!("({}, error)", go_type(ty)),
+            None => "error".to_string(),
+        };
+        doc_comment(
+            out,
+            "",
+            &f.docs,
+            &format!("{name} calls the Rust function {}.", f.name),
+        );
+        let _ = writeln!(
+            out,
+            "//
+// It needs no context and runs on the calling thread."
+        );
+        let _ = writeln!(out, "func {name}({params}) {results} {{");
+        if captured(f) {
+            out.push_str(&captured_body(&Recv::static_fn(), f, &names, n));
+        } else {
+            let (ret, tail) = match &f.ret {
+                Some(_) => ("return ", ""),
+                None => ("_, err := ", "\treturn err\n"),
+            };
+            let _ = write!(
+                out,
+                "\t{ret}invoke(context.Background(), {}, func(p *runtime.Pinner, ud C.uintptr_t) {{\n\t\tC.{}(ud{})\n\t}}, func(C.uintptr_t) {{}})\n{tail}",
+                message_lifter(f.ret.as_ref(), n),
+                n.shell(&format!("call_{}", f.name)),
+                lowered_args(&names, &f.params, n),
+            );
+        }
+        out.push_str("}\n\n");
+    }
+}
+
+/// The shell of one method: `sync_<name>` (capture lane) or `call_<name>`.
+fn method_shells(out: &mut String, n: &GoNames, recv: &Recv<'_>, m: &Function) {
+    let cb = n.shell("callback");
+    let c_fn = recv.c_function(n, m);
+    if captured(m) {
+        let capture = n.shell("capture");
+        let _ = write!(
+            out,
+            "\nstatic inline {capture} {}(uintptr_t h{}) {{\n\t{capture} c;\n\tc.ret = -1;\n\tc.len = 0;\n\tc.heap = NULL;\n\t{c_fn}(({}h, {capture}_cb, &c{});\n\treturn c;\n}}\n",
+            n.shell(&recv.shell_name("sync", m)),
+            c_params(&m.params, n),
+            recv.c_cast(n),
+            c_args(&m.params, n),
+        );
+        return;
+    }
+    let _ = write!(
+        out,
+        "\nstatic inline int {}(uintptr_t h, uintptr_t ud{}) {{\n\treturn {c_fn}(({}h, {cb}, (void *)ud{});\n}}\n",
+        n.shell(&recv.shell_name("call", m)),
+        c_params(&m.params, n),
+        recv.c_cast(n),
+        c_args(&m.params, n),
+    );
+}
+
+/// What a Go method is called on: the library type (its context handle) or
+/// an object (its handle, checked first).
+pub(crate) struct Recv<'a> {
+    /// The Go receiver type.
+    pub(crate) go_type: &'a str,
+    /// The Rust object type, for an object.
+    pub(crate) object: Option<&'a str>,
+    /// A static function: no receiver, no context.
+    pub(crate) is_static: bool,
+}
+
+impl<'a> Recv<'a> {
+    pub(crate) fn library(go_type: &'a str) -> Self {
+        Recv {
+            go_type,
+            object: None,
+            is_static: false,
+        }
+    }
+
+    fn static_fn() -> Recv<'static> {
+        Recv {
+            go_type: "",
+            object: None,
+            is_static: true,
+        }
+    }
+
+    pub(crate) fn object(go_type: &'a str, object: &'a str) -> Self {
+        Recv {
+            go_type,
+            object: Some(object),
+            is_static: false,
+        }
+    }
+
+    fn c_function(&self, n: &GoNames, m: &Function) -> String {
+        match self.object {
+            None => n.c.sym.method(&m.name),
+            Some(o) => n.c.sym.object_method(o, &m.name),
+        }
+    }
+
+    /// `(void *)` or `(my_lib_Pattern *)`.
+    fn c_cast(&self, n: &GoNames) -> String {
+        match self.object {
+            None => "void *)".into(),
+            Some(o) => format!(
+                "{})",
+                n.c.ty(&TypeRef::Object {
+                    name: o.to_string(),
+                    shared: false
+                })
+            ),
+        }
+    }
+
+    /// `call_echo`, `sync_job_status`.
+    fn shell_name(&self, lane: &str, m: &Function) -> String {
+        match self.object {
+            None => format!("{lane}_{}", m.name),
+            Some(o) => format!("{lane}_{}_{}", crate::ir::snake_case(o), m.name),
+        }
     }
 }
 
@@ -70,10 +227,15 @@ fn zero_value(ty: &TypeRef) -> &'static str {
 }
 
 /// The body of a capture-lane method (see [`captured`]).
-fn captured_body(m: &Function, names: &[String], n: &GoNames) -> String {
+fn captured_body(recv: &Recv<'_>, m: &Function, names: &[String], n: &GoNames) -> String {
     let zero = m.ret.as_ref().map(zero_value);
     let fail = zero.map_or("return err".to_string(), |z| format!("return {z}, err"));
-    let mut body = format!("\tif err := ctx.Err(); err != nil {{\n\t\t{fail}\n\t}}\n");
+    let mut body = if recv.is_static {
+        String::new()
+    } else {
+        format!("\tif err := ctx.Err(); err != nil {{\n\t\t{fail}\n\t}}\n")
+    };
+    body.push_str(&handles(recv, m, names, &fail));
     let args = lowered_args(names, &m.params, n);
     let pinned = m.params.iter().any(|p| !CLayout::of(&p.ty).is_scalar());
     if pinned {
@@ -81,8 +243,9 @@ fn captured_body(m: &Function, names: &[String], n: &GoNames) -> String {
     }
     let _ = writeln!(
         body,
-        "\tanswer := C.{}(t.ctx{args})",
-        n.shell(&format!("sync_{}", m.name))
+        "\tanswer := C.{}({}{args})",
+        n.shell(&recv.shell_name("sync", m)),
+        recv.handle()
     );
     if pinned {
         body.push_str("\tpinner.Unpin() // the library copied the arguments\n");
@@ -113,15 +276,25 @@ fn captured_body(m: &Function, names: &[String], n: &GoNames) -> String {
 
 /// `, my_timer_EchoRequest a0, ...`: positional, so no Rust name can
 /// clash with `h` or `ud`.
+/// An object handle stays an integer on the Go side; the shell casts it.
 fn c_params(params: &[Param], n: &GoNames) -> String {
     let params = params.iter().enumerate();
     params
-        .map(|(i, p)| format!(", {} a{i}", n.c.ty(&p.ty)))
+        .map(|(i, p)| match &p.ty {
+            TypeRef::Object { .. } => format!(", uintptr_t a{i}"),
+            ty => format!(", {} a{i}", n.c.ty(ty)),
+        })
         .collect()
 }
 
-fn c_args(params: &[Param]) -> String {
-    (0..params.len()).map(|i| format!(", a{i}")).collect()
+fn c_args(params: &[Param], n: &GoNames) -> String {
+    let params = params.iter().enumerate();
+    params
+        .map(|(i, p)| match &p.ty {
+            TypeRef::Object { .. } => format!(", ({})a{i}", n.c.ty(&p.ty)),
+            _ => format!(", a{i}"),
+        })
+        .collect()
 }
 
 /// `config TimerConfig, n int64`.
@@ -133,11 +306,15 @@ fn go_params(names: &[String], params: &[Param]) -> String {
         .join(", ")
 }
 
-/// `, lowerTimerConfig(p, config), C.int64_t(n)`.
+/// `, lowerTimerConfig(p, config), C.int64_t(n)`; an object parameter is
+/// the handle [`handles`] bound.
 fn lowered_args(names: &[String], params: &[Param], n: &GoNames) -> String {
     let pairs = names.iter().zip(params);
     pairs
-        .map(|(name, p)| format!(", {}", lower_expr(&p.ty, name, n)))
+        .map(|(name, p)| match &p.ty {
+            TypeRef::Object { .. } => format!(", {name}_h"),
+            ty => format!(", {}", lower_expr(ty, name, n)),
+        })
         .collect()
 }
 
@@ -192,8 +369,9 @@ pub(crate) fn methods(out: &mut String, lib: &Library, n: &GoNames) {
     let host_list: Vec<&str> = lib.hosts.iter().map(|h| h.name.as_str()).collect();
     let event_list: Vec<&str> = lib.events.iter().map(|e| e.name.as_str()).collect();
     let names = method_names(&method_list, &host_list, &event_list);
+    let recv = Recv::library(&lib.state.name);
     for (m, (plain, with_ctx)) in lib.methods.iter().zip(&names.methods) {
-        method(out, &lib.state.name, m, plain, with_ctx, n);
+        method(out, &recv, m, plain, with_ctx, n);
     }
     for (h, setter) in lib.hosts.iter().zip(&names.setters) {
         host_setter(out, &lib.state.name, h, setter, n);
@@ -203,7 +381,52 @@ pub(crate) fn methods(out: &mut String, lib: &Library, n: &GoNames) {
     }
 }
 
-fn method(out: &mut String, state: &str, m: &Function, plain: &str, with_ctx: &str, n: &GoNames) {
+impl Recv<'_> {
+    /// The handle the shells take: the context's, or the object's `h`
+    /// (checked by [`handles`]).
+    fn handle(&self) -> &'static str {
+        match (self.object, self.is_static) {
+            (_, true) => "0",
+            (None, false) => "t.ctx",
+            (Some(_), false) => "h",
+        }
+    }
+}
+
+/// Statements that check the receiver (an object) and every object
+/// parameter, binding their handles (`h`, `<param>_h`) and keeping them alive
+/// until the call returns; `fail` returns `err`.
+fn handles(recv: &Recv<'_>, m: &Function, names: &[String], fail: &str) -> String {
+    let mut s = String::new();
+    if recv.object.is_some() {
+        let _ = write!(
+            s,
+            "\th, err := t.handle()\n\tif err != nil {{\n\t\t{fail}\n\t}}\n\tdefer runtime.KeepAlive(t)\n"
+        );
+    }
+    for (name, p) in names.iter().zip(&m.params) {
+        if let TypeRef::Object { .. } = p.ty {
+            let _ = write!(
+                s,
+                "\t{name}_h, err := {name}.handle()\n\tif err != nil {{\n\t\terr = fmt.Errorf(\"invalid argument '{}': %w\", err)\n\t\t{fail}\n\t}}\n\tdefer runtime.KeepAlive({name})\n",
+                p.name
+            );
+        }
+    }
+    s
+}
+
+/// One method of the library type or of an object, plain and with a
+/// context.
+pub(crate) fn method(
+    out: &mut String,
+    recv: &Recv<'_>,
+    m: &Function,
+    plain: &str,
+    with_ctx: &str,
+    n: &GoNames,
+) {
+    let state = recv.go_type;
     let names = n.params(&m.params);
     let params = go_params(&names, &m.params);
     let sep = if params.is_empty() { "" } else { ", " };
@@ -231,10 +454,21 @@ func (t *{state}) {with_ctx}(ctx context.Context{sep}{params}) {results} {{
 
 ",
             names.join(", "),
-            captured_body(m, &names, n),
+            captured_body(recv, m, &names, n),
         );
         return;
     }
+    let fail = match &m.ret {
+        Some(ty) => format!("return *new({}), err", go_type(ty)),
+        None => "return err".to_string(),
+    };
+    let checks = handles(recv, m, &names, &fail);
+    // `err` exists already when handles were checked.
+    let ret_ctx = if m.ret.is_none() && !checks.is_empty() {
+        "_, err = "
+    } else {
+        ret_ctx
+    };
     let _ = write!(
         out,
         "func (t *{state}) {plain}({params}) {results} {{
@@ -243,8 +477,8 @@ func (t *{state}) {with_ctx}(ctx context.Context{sep}{params}) {results} {{
 
 // {with_ctx} is {plain} with a context: {}
 func (t *{state}) {with_ctx}(ctx context.Context{sep}{params}) {results} {{
-\t{ret_ctx}invoke(ctx, {}, func(p *runtime.Pinner, ud C.uintptr_t) {{
-\t\tC.{}(t.ctx, ud{})
+{}\t{ret_ctx}invoke(ctx, {}, func(p *runtime.Pinner, ud C.uintptr_t) {{
+\t\tC.{}({}, ud{})
 \t}}, t.cancelCall)
 ",
         names.join(", "),
@@ -253,8 +487,10 @@ func (t *{state}) {with_ctx}(ctx context.Context{sep}{params}) {results} {{
         } else {
             "a ctx that has already ended\n// returns ctx.Err() without calling; once started, the call runs to the end on\n// the calling thread (a sync Rust function cannot be interrupted)."
         },
+        checks,
         message_lifter(m.ret.as_ref(), n),
-        n.shell(&format!("call_{}", m.name)),
+        n.shell(&recv.shell_name("call", m)),
+        recv.handle(),
         lowered_args(&names, &m.params, n),
     );
     if m.ret.is_none() {

@@ -10,6 +10,7 @@
 
 mod calls;
 pub(crate) mod names;
+mod objects;
 pub(crate) mod types;
 
 use crate::Options;
@@ -99,6 +100,7 @@ package {pkg}
         preamble = preamble(n),
     );
     calls::shells(&mut out, lib, n);
+    objects::shells(&mut out, lib, n);
     let _ = write!(
         out,
         "*/
@@ -110,7 +112,7 @@ import (
 \t\"fmt\"
 \t\"runtime\"
 \t\"sync\"
-\t\"unsafe\"
+{atomic}\t\"unsafe\"
 )
 
 func init() {{
@@ -132,6 +134,11 @@ var errInterface = func() error {{
         version = n.c.sym.lifecycle(crate::ir::Lifecycle::AbiVersion),
         macro = n.c.sym.macro_name(crate::ir::Macro::AbiVersion),
         check = n.c.sym.lifecycle(crate::ir::Lifecycle::CheckInterface),
+        atomic = if lib.objects.is_empty() {
+            ""
+        } else {
+            "\t\"sync/atomic\"\n"
+        },
     );
     types::declarations(&mut out, lib, n);
     let state = &lib.state;
@@ -146,7 +153,10 @@ var errInterface = func() error {{
     out.push('\n');
     calls::constructor(&mut out, lib, n);
     calls::methods(&mut out, lib, n);
+    objects::types(&mut out, lib, n);
+    calls::statics(&mut out, lib, n);
     types::converters(&mut out, lib, n);
+    objects::converters(&mut out, lib, n);
     // One trailing newline, as gofmt leaves it.
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);

@@ -181,6 +181,9 @@ pub(crate) fn converters(out: &mut String, lib: &Library, n: &GoNames) {
         out.push_str("}\n\n");
     }
     for c in lib.compound_types() {
+        if c.inner().object().is_some() {
+            continue; // objects::converters
+        }
         let ty = c.ty();
         match &c {
             Compound::Vec(inner) => vec_converters(out, &ty, inner, n),
@@ -318,6 +321,18 @@ pub(crate) fn message_lifter(ty: Option<&TypeRef>, n: &GoNames) -> String {
         Message::Empty => "liftEmpty".into(),
         Message::Str => "liftString".into(),
         Message::Bytes => "liftBytes".into(),
+        Message::Value(TypeRef::Object { name, .. }) => format!(
+            "valueLifter(func(c *C.uintptr_t) *{name} {{ return {}(t.ctx, *c) }})",
+            n.object_lift_fn(name)
+        ),
+        Message::Value(t @ (TypeRef::Vec(_) | TypeRef::Option(_))) if t.object().is_some() => {
+            format!(
+                "valueLifter(func(c *{}) {} {{ return {}(t.ctx, c) }})",
+                n.c_type(t),
+                go_type(t),
+                n.lift_fn(t)
+            )
+        }
         Message::Value(t @ (TypeRef::Struct(_) | TypeRef::Vec(_) | TypeRef::Option(_))) => {
             format!("valueLifter({})", n.lift_fn(t))
         }

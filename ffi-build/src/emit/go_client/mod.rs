@@ -30,19 +30,45 @@ pub(crate) fn package(lib: &Library) -> Vec<(String, String)> {
         "{GENERATED}// Package {pkg} calls the {} library in another process or on another\n// machine, through its CBOR ABI served over a socket (see Dial).\npackage {pkg}\n\n",
         lib.name
     );
-    if lib.enums().next().is_some() {
-        out.push_str("import (\n\t\"context\"\n\t\"strconv\"\n)\n\n");
-    } else {
-        out.push_str("import \"context\"\n\n");
+    let mut imports = vec!["context"];
+    if !lib.objects.is_empty() {
+        imports.extend(["errors", "fmt", "runtime", "sync/atomic"]);
     }
+    if lib.enums().next().is_some() {
+        imports.push("strconv");
+    }
+    imports.sort_unstable();
+    let imports: String = imports.iter().map(|i| format!("\t{i:?}\n")).collect();
+    let _ = write!(out, "import (\n{imports})\n\n");
     for t in &lib.types {
         match t {
             crate::ir::TypeDef::Struct(s) => struct_decl(&mut out, s, &n),
             crate::ir::TypeDef::Enum(e) => enum_decl(&mut out, e, &n),
         }
     }
+    let client = Owner {
+        recv: RECV,
+        go_type: "Client",
+        client: RECV,
+        object: None,
+    };
     for m in &lib.methods {
-        method(&mut out, m, &n);
+        method(&mut out, &client, m, &n);
+    }
+    for f in &lib.statics {
+        method(&mut out, &client, f, &n);
+    }
+    for o in &lib.objects {
+        object(&mut out, &o.name, &o.docs);
+        let owner = Owner {
+            recv: "o",
+            go_type: &o.name,
+            client: "o.cl",
+            object: Some(&o.name),
+        };
+        for m in &o.methods {
+            method(&mut out, &owner, m, &n);
+        }
     }
     while out.ends_with("\n\n") {
         out.pop();
@@ -92,11 +118,71 @@ fn enum_decl(out: &mut String, e: &EnumDef, n: &GoNames) {
     );
 }
 
-fn method(out: &mut String, m: &Function, n: &GoNames) {
+/// What a client method is called on: the client, or a remote object.
+struct Owner<'a> {
+    recv: &'a str,
+    go_type: &'a str,
+    /// The expression of the `*Client`.
+    client: &'a str,
+    object: Option<&'a str>,
+}
+
+/// A remote object: its id on the connection, closed by `Close` (or, as a
+/// backstop, when the garbage collector finds it unreachable).
+fn object(out: &mut String, name: &str, docs: &[String]) {
+    doc_comment(
+        out,
+        "",
+        docs,
+        &format!("{name} is a handle to a {name} on the server."),
+    );
+    let _ = write!(
+        out,
+        "//
+// Close it when done; the server closes every object of a connection when
+// the connection ends.
+type {name} struct {{
+\tcl     *Client
+\tid     uint64
+\tclosed atomic.Bool
+}}
+
+func (cl *Client) adopt{name}(id uint64) *{name} {{
+\to := &{name}{{cl: cl, id: id}}
+\truntime.SetFinalizer(o, func(o *{name}) {{ go o.Close() }})
+\treturn o
+}}
+
+// Close closes the object on the server. It is idempotent.
+func (o *{name}) Close() error {{
+\tif o == nil || !o.closed.CompareAndSwap(false, true) {{
+\t\treturn nil
+\t}}
+\truntime.SetFinalizer(o, nil)
+\treturn callNone(o.cl, context.Background(), \"{name}.close\", map[string]any{{\"self\": o.id}})
+}}
+
+// wireID is o's id, or an error for a nil or closed {name}.
+func (o *{name}) wireID() (uint64, error) {{
+\tif o == nil {{
+\t\treturn 0, errors.New(\"nil *{name}\")
+\t}}
+\tif o.closed.Load() {{
+\t\treturn 0, errors.New(\"{name} is closed\")
+\t}}
+\treturn o.id, nil
+}}
+
+"
+    );
+}
+
+fn method(out: &mut String, owner: &Owner<'_>, m: &Function, n: &GoNames) {
+    let recv = owner.recv;
     let names: Vec<String> = n
         .params(&m.params)
         .into_iter()
-        .map(|p| if p == RECV { format!("{p}_") } else { p })
+        .map(|p| if p == recv { format!("{p}_") } else { p })
         .collect();
     let params: Vec<String> = names
         .iter()
@@ -105,19 +191,54 @@ fn method(out: &mut String, m: &Function, n: &GoNames) {
         .collect();
     let params = params.join(", ");
     let sep = if params.is_empty() { "" } else { ", " };
-    let entries: Vec<String> = names
-        .iter()
-        .zip(&m.params)
-        .map(|(nm, p)| format!("{:?}: {nm}", wire_name(&p.name)))
-        .collect();
-    let (results, call) = match &m.ret {
-        Some(ty) => (
-            format!("({}, error)", go_type(ty)),
-            format!("callAs[{}]", go_type(ty)),
-        ),
-        None => ("error".to_string(), "callNone".to_string()),
+    let zero = match &m.ret {
+        Some(ty) => format!("*new({}), ", go_type(ty)),
+        None => String::new(),
+    };
+    // Objects: the receiver and object parameters are sent as their ids.
+    let mut checks = String::new();
+    let mut entries: Vec<String> = Vec::new();
+    if owner.object.is_some() {
+        let _ = write!(
+            checks,
+            "\twire_self, err := {recv}.wireID()\n\tif err != nil {{\n\t\treturn {zero}err\n\t}}\n"
+        );
+        entries.push("\"self\": wire_self".into());
+    }
+    for (nm, p) in names.iter().zip(&m.params) {
+        if let TypeRef::Object { .. } = p.ty {
+            let _ = write!(
+                checks,
+                "\t{nm}_id, err := {nm}.wireID()\n\tif err != nil {{\n\t\treturn {zero}fmt.Errorf(\"invalid argument '{}': %w\", err)\n\t}}\n",
+                p.name
+            );
+            entries.push(format!("{:?}: {nm}_id", wire_name(&p.name)));
+        } else {
+            entries.push(format!("{:?}: {nm}", wire_name(&p.name)));
+        }
+    }
+    let wire = match owner.object {
+        Some(o) => format!("{o}.{}", m.name),
+        None => m.name.clone(),
+    };
+    let client = owner.client;
+    let req = format!("map[string]any{{{}}}", entries.join(", "));
+    let body = match &m.ret {
+        None => format!("\treturn callNone({client}, ctx, {wire:?}, {req})\n"),
+        Some(ty) => match ty.object() {
+            None => format!(
+                "\treturn callAs[{}]({client}, ctx, {wire:?}, {req})\n",
+                go_type(ty)
+            ),
+            Some(object) => adopt(ty, object, client, &wire, &req),
+        },
+    };
+    let results = match &m.ret {
+        Some(ty) => format!("({}, error)", go_type(ty)),
+        None => "error".to_string(),
     };
     let plain = n.exported(&m.name);
+    let go_type = owner.go_type;
     doc_comment(
         out,
         "",
@@ -126,16 +247,37 @@ fn method(out: &mut String, m: &Function, n: &GoNames) {
     );
     let _ = write!(
         out,
-        "func ({RECV} *Client) {plain}({params}) {results} {{\n\
-         \treturn {RECV}.{plain}Context(context.Background(){sep}{})\n}}\n\n\
+        "func ({recv} *{go_type}) {plain}({params}) {results} {{\n\
+         \treturn {recv}.{plain}Context(context.Background(){sep}{})\n}}\n\n\
          // {plain}Context is {plain} with a context: when ctx ends first, ctx.Err()\n\
          // is returned at once (the server still finishes the call).\n\
-         func ({RECV} *Client) {plain}Context(ctx context.Context{sep}{params}) {results} {{\n\
-         \treturn {call}({RECV}, ctx, {:?}, map[string]any{{{}}})\n}}\n\n",
+         func ({recv} *{go_type}) {plain}Context(ctx context.Context{sep}{params}) {results} {{\n\
+         {checks}{body}}}\n\n",
         names.join(", "),
-        m.name,
-        entries.join(", "),
     );
+}
+
+/// Reads the ids of an object result and adopts them.
+fn adopt(ty: &TypeRef, object: &str, client: &str, wire: &str, req: &str) -> String {
+    match ty {
+        TypeRef::Vec(_) => format!(
+            "\twire_ids, err := callAs[[]uint64]({client}, ctx, {wire:?}, {req})\n\
+             \tif err != nil {{\n\t\treturn nil, err\n\t}}\n\
+             \twire_out := make([]*{object}, len(wire_ids))\n\
+             \tfor wire_i, wire_id := range wire_ids {{\n\t\twire_out[wire_i] = {client}.adopt{object}(wire_id)\n\t}}\n\
+             \treturn wire_out, nil\n"
+        ),
+        TypeRef::Option(_) => format!(
+            "\twire_id, err := callAs[*uint64]({client}, ctx, {wire:?}, {req})\n\
+             \tif err != nil || wire_id == nil {{\n\t\treturn nil, err\n\t}}\n\
+             \treturn {client}.adopt{object}(*wire_id), nil\n"
+        ),
+        _ => format!(
+            "\twire_id, err := callAs[uint64]({client}, ctx, {wire:?}, {req})\n\
+             \tif err != nil {{\n\t\treturn nil, err\n\t}}\n\
+             \treturn {client}.adopt{object}(wire_id), nil\n"
+        ),
+    }
 }
 
 /// `go/<pkg>client/`: the pure-Go client of the CBOR ABI over IPC.
