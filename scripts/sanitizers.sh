@@ -35,7 +35,7 @@ if ! command -v "$CC" >/dev/null; then
 fi
 mkdir -p "$BUILD"
 
-SUITES=(native_test events_test)
+SUITES=(native_test events_test objects_test)
 SANITIZERS=(thread address)
 
 echo "== building"

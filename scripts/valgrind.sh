@@ -35,7 +35,7 @@ mkdir -p "$BUILD"
 
 echo "== building"
 make --no-print-directory -s -C "$ROOT/examples/timer/c" BUILD_DIR="$BUILD" RSFFI_LIB_DIR="$LIB_DIR"
-for suite in native_test events_test; do
+for suite in native_test events_test objects_test; do
     cc -std=c11 -Wall -Wextra -pedantic -Werror -g "$ROOT/tests/c/$suite.c" \
         -I "$ROOT/tests/fixture/bindings" -L "$LIB_DIR" -Wl,-rpath,"$LIB_DIR" \
         -lfixture -lpthread -o "$BUILD/$suite"
@@ -81,6 +81,7 @@ check() {
 check timer_c "$BUILD/timer_c"
 check native_test "$BUILD/native_test"
 check events_test "$BUILD/events_test"
+check objects_test "$BUILD/objects_test"
 check fixture_cpp_tests "$BUILD/gtest/fixture_cpp_tests"
 RSFFI_STRESS_CALLS=5000 check stress_rs "$STRESS_BIN"
 check hostile_rs "$HOSTILE_BIN"

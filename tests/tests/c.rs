@@ -94,6 +94,18 @@ fn native_c_suite_passes() {
 }
 
 #[test]
+fn c_object_suite_passes() {
+    let out = run_c_suite("objects_test");
+    let passed: usize = out
+        .lines()
+        .last()
+        .and_then(|l| l.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(passed >= 60, "too few checks ran: {out}");
+}
+
+#[test]
 fn c_event_suite_passes() {
     let out = run_c_suite("events_test");
     println!("{out}");

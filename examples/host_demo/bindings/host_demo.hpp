@@ -194,6 +194,10 @@ inline Error moved_from(const char *state) {
     return Error{std::string(state) + " is empty (moved from)"};
 }
 
+inline Error closed(const char *object) {
+    return Error{std::string(object) + " is closed (or moved from)"};
+}
+
 }  // namespace detail
 
 // Host functions answered from threads of their own, and event listeners.
