@@ -43,9 +43,9 @@ done
 cmake -S "$ROOT/tests/cpp" -B "$BUILD/gtest" -DRSFFI_LIB_DIR="$LIB_DIR" >/dev/null
 cmake --build "$BUILD/gtest" --parallel >/dev/null
 # The Rust test binaries, as `cargo test` builds them: "name path" lines.
-RUST_TESTS="$(cd "$ROOT" && "${CARGO:-cargo}" test -q -p e2e --test stress --test hostile --test fuzz \
+RUST_TESTS="$(cd "$ROOT" && "${CARGO:-cargo}" test -q -p e2e --test stress --test objects_stress --test hostile --test fuzz \
     --no-run --message-format=json 2>/dev/null |
-    sed -n 's/.*"target":{[^}]*"name":"\([a-z]*\)".*"executable":"\([^"]*\)".*/\1 \2/p')"
+    sed -n 's/.*"target":{[^}]*"name":"\([a-z_]*\)".*"executable":"\([^"]*\)".*/\1 \2/p')"
 rust_test() {
     local path
     path="$(awk -v n="$1" '$1 == n { print $2 }' <<<"$RUST_TESTS")"
@@ -56,6 +56,7 @@ rust_test() {
     echo "$path"
 }
 STRESS_BIN="$(rust_test stress)"
+OBJECTS_STRESS_BIN="$(rust_test objects_stress)"
 HOSTILE_BIN="$(rust_test hostile)"
 FUZZ_BIN="$(rust_test fuzz)"
 
@@ -84,6 +85,7 @@ check events_test "$BUILD/events_test"
 check objects_test "$BUILD/objects_test"
 check fixture_cpp_tests "$BUILD/gtest/fixture_cpp_tests"
 RSFFI_STRESS_CALLS=5000 check stress_rs "$STRESS_BIN"
+RSFFI_STRESS_CALLS=1000 check objects_stress_rs "$OBJECTS_STRESS_BIN"
 check hostile_rs "$HOSTILE_BIN"
 RSFFI_FUZZ_INPUTS=10000 check fuzz_rs "$FUZZ_BIN"
 

@@ -130,6 +130,38 @@ unsafe extern "C" {
     ) -> c_int;
 }
 
+/// `fixture_Counter *` and `fixture_Tag *`: opaque object handles.
+pub type Handle = *mut c_void;
+
+unsafe extern "C" {
+    pub fn fixture_make_counter(
+        ctx: *mut c_void,
+        cb: Callback,
+        ud: *mut c_void,
+        start: i64,
+    ) -> c_int;
+    pub fn fixture_shared_counter(ctx: *mut c_void, cb: Callback, ud: *mut c_void) -> c_int;
+    pub fn fixture_sum_counters(
+        ctx: *mut c_void,
+        cb: Callback,
+        ud: *mut c_void,
+        a: Handle,
+        b: Handle,
+    ) -> c_int;
+    pub fn fixture_counter_get(c: Handle, cb: Callback, ud: *mut c_void) -> c_int;
+    pub fn fixture_counter_add(c: Handle, cb: Callback, ud: *mut c_void, n: i64) -> c_int;
+    pub fn fixture_counter_add_later(
+        c: Handle,
+        cb: Callback,
+        ud: *mut c_void,
+        n: i64,
+        delay_ms: u64,
+    ) -> c_int;
+    pub fn fixture_counter_fork(c: Handle, cb: Callback, ud: *mut c_void) -> c_int;
+    pub fn fixture_counter_free(c: Handle) -> c_int;
+    pub fn fixture_counter_stats(cb: Callback, ud: *mut c_void) -> c_int;
+}
+
 /// Makes sure the fixture rlib is linked into the test binary.
 pub fn link() {
     let _ = fixture::Color::Red;
