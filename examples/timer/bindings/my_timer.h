@@ -45,7 +45,14 @@ typedef struct FFIBytes {
 #endif /* FFI_COMMON_TYPES */
 
 #define MY_TIMER_ABI_VERSION 1u
-#define MY_TIMER_INTERFACE_FINGERPRINT "5a60659feeec3e5a151ab29027190c7b"
+#define MY_TIMER_INTERFACE_FINGERPRINT "59f0f18d0d764195f9a19714346e35a4"
+
+/**
+ * A job the timer runs once its delay has passed. The host holds it,
+ * asks its status, cancels it or waits for it, and closes it.
+ */
+/* A handle to a Job: close it with my_timer_job_free. */
+typedef struct my_timer_Job my_timer_Job;
 
 typedef struct my_timer_TimerConfig {
     FFIStr name;
@@ -131,6 +138,16 @@ typedef struct my_timer_ScheduleResult {
     int64_t effective_backoff_ms;
     my_timer_Priority priority;
 } my_timer_ScheduleResult;
+
+/**
+ * Where a job started with `start_job` stands.
+ */
+typedef int32_t my_timer_JobStatus;
+enum {
+    MY_TIMER_JOB_STATUS_PENDING = 0,
+    MY_TIMER_JOB_STATUS_DONE = 1,
+    MY_TIMER_JOB_STATUS_CANCELLED = 2,
+};
 
 /* The ABI version this library was built with; bindings compare it with
  * the version they were generated for. */
@@ -228,6 +245,56 @@ int my_timer_complex(void *ctx, FFICallBack cb, void *userData, my_timer_Complex
  * On RET_OK, msg points to a my_timer_ScheduleResult (len == sizeof it).
  */
 int my_timer_schedule(void *ctx, FFICallBack cb, void *userData, my_timer_JobSpec job, my_timer_RetryPolicy retry, my_timer_ScheduleConfig schedule);
+
+/**
+ * Starts a job named `name` that is done after `delay_ms`.
+ * 
+ * Sync: runs on the calling thread; cb is called before this returns.
+ * On RET_OK, msg points to a my_timer_Job * (len == sizeof it).
+ * Every Job handle in the answer is new and the caller's: close it with my_timer_job_free.
+ */
+int my_timer_start_job(void *ctx, FFICallBack cb, void *userData, FFIStr name, uint64_t delay_ms);
+
+/**
+ * Closes a Job handle: RET_OK, or RET_ERR when it is
+ * stale, forged, of another type or already closed. The value is dropped
+ * with its last handle.
+ */
+int my_timer_job_free(my_timer_Job *self);
+
+/**
+ * `<timer name>:<job name>`.
+ * 
+ * Sync: runs on the calling thread; cb is called before this returns.
+ * On RET_OK, msg is the UTF-8 text (len bytes, not NUL-terminated).
+ * A closed or invalid self, or one whose context was destroyed, gets RET_ERR.
+ */
+int my_timer_job_id(my_timer_Job *self, FFICallBack cb, void *userData);
+
+/**
+ * Sync: runs on the calling thread; cb is called before this returns.
+ * On RET_OK, msg points to a my_timer_JobStatus (len == sizeof it).
+ * A closed or invalid self, or one whose context was destroyed, gets RET_ERR.
+ */
+int my_timer_job_status(my_timer_Job *self, FFICallBack cb, void *userData);
+
+/**
+ * Cancels the job; whether it was still pending.
+ * 
+ * Sync: runs on the calling thread; cb is called before this returns.
+ * On RET_OK, msg points to a bool (len == sizeof it).
+ * A closed or invalid self, or one whose context was destroyed, gets RET_ERR.
+ */
+int my_timer_job_cancel(my_timer_Job *self, FFICallBack cb, void *userData);
+
+/**
+ * Waits, on the timer's worker, until the job is done or cancelled.
+ * 
+ * Async: runs on the context's worker thread; cb is called from it.
+ * On RET_OK, msg points to a my_timer_JobStatus (len == sizeof it).
+ * A closed or invalid self, or one whose context was destroyed, gets RET_ERR.
+ */
+int my_timer_job_wait(my_timer_Job *self, FFICallBack cb, void *userData);
 
 /* Fired by `echo` once its answer is ready.
  * 

@@ -579,7 +579,85 @@ inline bool operator==(const ScheduleResult &a, const ScheduleResult &b) {
 
 inline bool operator!=(const ScheduleResult &a, const ScheduleResult &b) { return !(a == b); }
 
+/// Where a job started with `start_job` stands.
+enum class JobStatus : int32_t {
+    Pending,
+    Done,
+    Cancelled,
+};
+
+class Job;
+
+/// A job the timer runs once its delay has passed. The host holds it,
+/// asks its status, cancels it or waits for it, and closes it.
+/// A handle to a `Job` of the library. Move-only; the destructor (or
+/// `close()`) closes the handle, and the value is dropped with its last
+/// handle. A closed or moved-from object answers every call with an error.
+class Job {
+public:
+    /// Takes ownership of a handle the library answered (see my_timer.h).
+    static Job adopt(my_timer_Job *handle) noexcept { return Job(handle); }
+
+    Job(Job &&other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+
+    Job &operator=(Job &&other) noexcept {
+        if (this != &other) {
+            close();
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+
+    Job(const Job &) = delete;
+    Job &operator=(const Job &) = delete;
+
+    ~Job() { close(); }
+
+    /// Closes the handle now; later calls answer with an error. Idempotent.
+    void close() noexcept {
+        if (handle_ != nullptr) {
+            my_timer_job_free(handle_);
+            handle_ = nullptr;
+        }
+    }
+
+    /// The C handle, or NULL when closed or moved from.
+    my_timer_Job *native_handle() const noexcept { return handle_; }
+
+    /// `<timer name>:<job name>`.
+    ///
+    /// Runs on the calling thread.
+    Result<std::string> id() const;
+
+    /// Runs on the calling thread.
+    Result<JobStatus> status() const;
+
+    /// Cancels the job; whether it was still pending.
+    ///
+    /// Runs on the calling thread.
+    Result<bool> cancel() const;
+
+    /// Waits, on the timer's worker, until the job is done or cancelled.
+    ///
+    /// Runs on the worker thread of the object's context; blocks until it answers.
+    Result<JobStatus> wait() const;
+
+    /// Waits, on the timer's worker, until the job is done or cancelled.
+    ///
+    /// Runs on the worker thread of the object's context; the future holds its answer.
+    std::future<Result<JobStatus>> wait_async() const;
+
+private:
+    explicit Job(my_timer_Job *handle) noexcept : handle_(handle) {}
+
+    my_timer_Job *handle_ = nullptr;
+};
+
 namespace detail {
+
+inline Job lift_Job(my_timer_Job *handle) { return Job::adopt(handle); }
+
+inline my_timer_Job *lower_Job(Arena &, const Job &v) { return v.native_handle(); }
 
 inline my_timer_TimerConfig lower_TimerConfig(Arena &ffi_arena, const TimerConfig &v) {
     (void)ffi_arena;
@@ -837,12 +915,66 @@ inline Result<ScheduleResult> msg_ScheduleResult(const char *msg, size_t len) {
     return Result<ScheduleResult>(detail::lift_ScheduleResult((*reinterpret_cast<const my_timer_ScheduleResult *>(msg))));
 }
 
+inline Result<Job> msg_Job(const char *msg, size_t len) {
+    (void)len;
+    return Result<Job>(detail::lift_Job((*reinterpret_cast<my_timer_Job *const *>(msg))));
+}
+
+inline Result<JobStatus> msg_JobStatus(const char *msg, size_t len) {
+    (void)len;
+    return Result<JobStatus>(static_cast<JobStatus>((*reinterpret_cast<const my_timer_JobStatus *>(msg))));
+}
+
+inline Result<bool> msg_bool(const char *msg, size_t len) {
+    (void)len;
+    return Result<bool>((*reinterpret_cast<const bool *>(msg)));
+}
+
 inline const CApi *api() noexcept {
     static const CApi table{&my_timer_register_host_fn, &my_timer_host_complete, &my_timer_add_event_listener, &my_timer_remove_event_listener};
     return &table;
 }
 
 }  // namespace detail
+
+inline Result<std::string> Job::id() const {
+    if (handle_ == nullptr) {
+        return detail::closed("Job");
+    }
+    detail::Inline<std::string> ffi_slot;
+    my_timer_job_id(handle_, &detail::answer_inline<std::string, &detail::msg_String>, &ffi_slot);
+    return std::move(ffi_slot).take();
+}
+
+inline Result<JobStatus> Job::status() const {
+    if (handle_ == nullptr) {
+        return detail::closed("Job");
+    }
+    detail::Inline<JobStatus> ffi_slot;
+    my_timer_job_status(handle_, &detail::answer_inline<JobStatus, &detail::msg_JobStatus>, &ffi_slot);
+    return std::move(ffi_slot).take();
+}
+
+inline Result<bool> Job::cancel() const {
+    if (handle_ == nullptr) {
+        return detail::closed("Job");
+    }
+    detail::Inline<bool> ffi_slot;
+    my_timer_job_cancel(handle_, &detail::answer_inline<bool, &detail::msg_bool>, &ffi_slot);
+    return std::move(ffi_slot).take();
+}
+
+inline Result<JobStatus> Job::wait() const { return wait_async().get(); }
+
+inline std::future<Result<JobStatus>> Job::wait_async() const {
+    if (handle_ == nullptr) {
+        return detail::ready<JobStatus>(detail::closed("Job"));
+    }
+    auto *ffi_done = new std::promise<Result<JobStatus>>();
+    std::future<Result<JobStatus>> ffi_answer = ffi_done->get_future();
+    my_timer_job_wait(handle_, &detail::answer_promise<JobStatus, &detail::msg_JobStatus>, ffi_done);
+    return ffi_answer;
+}
 
 /// One timer. The context owns exactly one value of this type.
 ///
@@ -969,6 +1101,18 @@ public:
         std::future<Result<ScheduleResult>> ffi_answer = ffi_done->get_future();
         my_timer_schedule(ctx_, &detail::answer_promise<ScheduleResult, &detail::msg_ScheduleResult>, ffi_done, detail::lower_JobSpec(ffi_arena, job), detail::lower_RetryPolicy(ffi_arena, retry), detail::lower_ScheduleConfig(ffi_arena, schedule));
         return ffi_answer;
+    }
+
+    /// Starts a job named `name` that is done after `delay_ms`.
+    ///
+    /// Runs on the calling thread.
+    Result<Job> start_job(const std::string &name, uint64_t delay_ms) {
+        if (ctx_ == nullptr) {
+            return detail::moved_from("MyTimer");
+        }
+        detail::Inline<Job> ffi_slot;
+        my_timer_start_job(ctx_, &detail::answer_inline<Job, &detail::msg_Job>, &ffi_slot, detail::lower_str(name), delay_ms);
+        return std::move(ffi_slot).take();
     }
 
     /// Fired by `echo` once its answer is ready.

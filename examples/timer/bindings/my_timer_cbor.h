@@ -78,6 +78,8 @@ extern "C" {
  *     "effectiveBackoffMs": int64,
  *     "priority": Priority,
  *   }
+ *   JobStatus = "Pending" / "Done" / "Cancelled"
+ *   JobId = uint   ; a Job handle: valid where it was received; "Job.close" closes it
  */
 
 /* create: Creates the timer.
@@ -105,7 +107,32 @@ int my_timer_complex_cbor(void *ctx, FFICallBack cb, void *userData, const uint8
  *   answer:  ScheduleResult */
 int my_timer_schedule_cbor(void *ctx, FFICallBack cb, void *userData, const uint8_t *req, size_t len);
 
-/* Calls the method named by method[0..method_len] (the Rust name: "echo", "version", "complex", "schedule").
+/* start_job: Starts a job named `name` that is done after `delay_ms`.
+ *   request: { "name": tstr, "delayMs": uint64 }
+ *   answer:  JobId */
+int my_timer_start_job_cbor(void *ctx, FFICallBack cb, void *userData, const uint8_t *req, size_t len);
+
+/* Job.id: `<timer name>:<job name>`.
+ *   request: { "self": uint }
+ *   answer:  tstr */
+int my_timer_job_id_cbor(FFICallBack cb, void *userData, const uint8_t *req, size_t len);
+
+/* Job.status:
+ *   request: { "self": uint }
+ *   answer:  JobStatus */
+int my_timer_job_status_cbor(FFICallBack cb, void *userData, const uint8_t *req, size_t len);
+
+/* Job.cancel: Cancels the job; whether it was still pending.
+ *   request: { "self": uint }
+ *   answer:  bool */
+int my_timer_job_cancel_cbor(FFICallBack cb, void *userData, const uint8_t *req, size_t len);
+
+/* Job.wait: Waits, on the timer's worker, until the job is done or cancelled.
+ *   request: { "self": uint }
+ *   answer:  JobStatus */
+int my_timer_job_wait_cbor(FFICallBack cb, void *userData, const uint8_t *req, size_t len);
+
+/* Calls the method named by method[0..method_len] (the Rust name: "echo", "version", "complex", "schedule", "start_job", "Job.id", "Job.status", "Job.cancel", "Job.wait", "Job.close").
  * An unknown name gets RET_ERR "unknown method 'NAME'". Used by IPC servers. */
 int my_timer_call_cbor(void *ctx, const char *method, size_t method_len, FFICallBack cb, void *userData,
     const uint8_t *req, size_t len);

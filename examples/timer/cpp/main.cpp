@@ -45,6 +45,13 @@ int main() {
     std::cout << "schedule: jobId=\"" << scheduled.job_id << "\" willRunCount=" << scheduled.will_run_count
               << "\n";
 
+    // An object: a job held, cancelled and waited for, closed by its destructor.
+    my_timer::Job job = must("start_job", timer.start_job("backup", 60000));
+    if (!must("cancel", job.cancel()) || must("wait", job.wait()) != my_timer::JobStatus::Cancelled) {
+        std::cerr << "job: not cancelled\n";
+        return 1;
+    }
+
     std::cout << "done\n";
     return 0;
 }

@@ -66,5 +66,19 @@ func main() {
 	}
 	fmt.Printf("schedule: jobId=%q willRunCount=%d\n", scheduled.JobID, scheduled.WillRunCount)
 
+	// An object: a job the host holds, waits for and closes (silently, so
+	// the output above stays the seed's).
+	job, err := timer.StartJob("backup", 5)
+	if err != nil {
+		fail("start_job", err)
+	}
+	defer job.Close()
+	if status, err := job.Wait(); err != nil || status != mytimer.JobStatusDone {
+		fail("job wait", fmt.Errorf("status %v, err %v", status, err))
+	}
+	if cancelled, err := job.Cancel(); err != nil || cancelled {
+		fail("job cancel", fmt.Errorf("a done job was cancelled (%v, %v)", cancelled, err))
+	}
+
 	fmt.Println("done")
 }

@@ -186,3 +186,84 @@ fn effective_backoff(priority: Priority, backoff_ms: i64) -> i64 {
 /// Fired by `echo` once its answer is ready.
 #[ffi_event]
 pub fn echo_fired(evt: EchoEvent);
+
+/// Where a job started with `start_job` stands.
+#[ffi_type]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobStatus {
+    Pending,
+    Done,
+    Cancelled,
+}
+
+/// A job the timer runs once its delay has passed. The host holds it,
+/// asks its status, cancels it or waits for it, and closes it.
+#[ffi_object]
+pub struct Job {
+    id: String,
+    due: std::time::Instant,
+    cancelled: std::sync::atomic::AtomicBool,
+}
+
+#[ffi]
+impl MyTimer {
+    /// Starts a job named `name` that is done after `delay_ms`.
+    pub fn start_job(&self, name: String, delay_ms: u64) -> Result<Job, String> {
+        if name.is_empty() {
+            return Err("job name must not be empty".into());
+        }
+        Ok(Job {
+            id: format!("{}:{name}", self.name),
+            due: std::time::Instant::now() + Duration::from_millis(delay_ms),
+            cancelled: std::sync::atomic::AtomicBool::new(false),
+        })
+    }
+}
+
+#[ffi]
+impl Job {
+    /// `<timer name>:<job name>`.
+    pub fn id(&self) -> Result<String, String> {
+        Ok(self.id.clone())
+    }
+
+    pub fn status(&self) -> Result<JobStatus, String> {
+        Ok(self.current())
+    }
+
+    /// Cancels the job; whether it was still pending.
+    pub fn cancel(&self) -> Result<bool, String> {
+        let pending = self.current() == JobStatus::Pending;
+        if pending {
+            self.cancelled
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+        Ok(pending)
+    }
+
+    /// Waits, on the timer's worker, until the job is done or cancelled.
+    pub async fn wait(&self) -> Result<JobStatus, String> {
+        loop {
+            let status = self.current();
+            if status != JobStatus::Pending {
+                return Ok(status);
+            }
+            let left = self
+                .due
+                .saturating_duration_since(std::time::Instant::now());
+            sleep(left.min(Duration::from_millis(5))).await;
+        }
+    }
+}
+
+impl Job {
+    fn current(&self) -> JobStatus {
+        if self.cancelled.load(std::sync::atomic::Ordering::SeqCst) {
+            JobStatus::Cancelled
+        } else if std::time::Instant::now() >= self.due {
+            JobStatus::Done
+        } else {
+            JobStatus::Pending
+        }
+    }
+}

@@ -32,7 +32,14 @@ pub(crate) fn package(lib: &Library) -> Vec<(String, String)> {
     );
     let mut imports = vec!["context"];
     if !lib.objects.is_empty() {
-        imports.extend(["errors", "fmt", "runtime", "sync/atomic"]);
+        imports.extend(["errors", "runtime", "sync/atomic"]);
+    }
+    let object_param = lib
+        .functions()
+        .flat_map(|f| &f.params)
+        .any(|p| matches!(p.ty, TypeRef::Object { .. }));
+    if object_param {
+        imports.push("fmt");
     }
     if lib.enums().next().is_some() {
         imports.push("strconv");

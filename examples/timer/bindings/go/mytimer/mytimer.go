@@ -109,6 +109,45 @@ static inline int mytimergo_call_complex(uintptr_t h, uintptr_t ud, my_timer_Com
 static inline int mytimergo_call_schedule(uintptr_t h, uintptr_t ud, my_timer_JobSpec a0, my_timer_RetryPolicy a1, my_timer_ScheduleConfig a2) {
 	return my_timer_schedule((void *)h, mytimergo_callback, (void *)ud, a0, a1, a2);
 }
+
+static inline int mytimergo_call_start_job(uintptr_t h, uintptr_t ud, FFIStr a0, uint64_t a1) {
+	return my_timer_start_job((void *)h, mytimergo_callback, (void *)ud, a0, a1);
+}
+
+static inline mytimergo_capture mytimergo_sync_job_id(uintptr_t h) {
+	mytimergo_capture c;
+	c.ret = -1;
+	c.len = 0;
+	c.heap = NULL;
+	my_timer_job_id((my_timer_Job *)h, mytimergo_capture_cb, &c);
+	return c;
+}
+
+static inline mytimergo_capture mytimergo_sync_job_status(uintptr_t h) {
+	mytimergo_capture c;
+	c.ret = -1;
+	c.len = 0;
+	c.heap = NULL;
+	my_timer_job_status((my_timer_Job *)h, mytimergo_capture_cb, &c);
+	return c;
+}
+
+static inline mytimergo_capture mytimergo_sync_job_cancel(uintptr_t h) {
+	mytimergo_capture c;
+	c.ret = -1;
+	c.len = 0;
+	c.heap = NULL;
+	my_timer_job_cancel((my_timer_Job *)h, mytimergo_capture_cb, &c);
+	return c;
+}
+
+static inline int mytimergo_call_job_wait(uintptr_t h, uintptr_t ud) {
+	return my_timer_job_wait((my_timer_Job *)h, mytimergo_callback, (void *)ud);
+}
+
+static inline int mytimergo_job_free(uintptr_t h) {
+	return my_timer_job_free((my_timer_Job *)h);
+}
 */
 import "C"
 
@@ -118,6 +157,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -227,6 +267,28 @@ func (v Priority) String() string {
 		return "High"
 	}
 	return enumString("Priority", int32(v))
+}
+
+// Where a job started with `start_job` stands.
+type JobStatus int32
+
+const (
+	JobStatusPending   JobStatus = 0
+	JobStatusDone      JobStatus = 1
+	JobStatusCancelled JobStatus = 2
+)
+
+// String returns the Rust name of the variant.
+func (v JobStatus) String() string {
+	switch v {
+	case JobStatusPending:
+		return "Pending"
+	case JobStatusDone:
+		return "Done"
+	case JobStatusCancelled:
+		return "Cancelled"
+	}
+	return enumString("JobStatus", int32(v))
 }
 
 // One timer. The context owns exactly one value of this type.
@@ -467,6 +529,20 @@ func (t *MyTimer) ScheduleContext(ctx context.Context, job JobSpec, retry RetryP
 	}, t.cancelCall)
 }
 
+// Starts a job named `name` that is done after `delay_ms`.
+func (t *MyTimer) StartJob(name string, delayMs uint64) (*Job, error) {
+	return t.StartJobContext(context.Background(), name, delayMs)
+}
+
+// StartJobContext is StartJob with a context: a ctx that has already ended
+// returns ctx.Err() without calling; once started, the call runs to the end on
+// the calling thread (a sync Rust function cannot be interrupted).
+func (t *MyTimer) StartJobContext(ctx context.Context, name string, delayMs uint64) (*Job, error) {
+	return invoke(ctx, valueLifter(func(c *C.uintptr_t) *Job { return liftJobHandle(t.ctx, *c) }), func(p *runtime.Pinner, ud C.uintptr_t) {
+		C.mytimergo_call_start_job(t.ctx, ud, lowerStr(p, name), C.uint64_t(delayMs))
+	}, t.cancelCall)
+}
+
 // OnEchoFired calls fn with every later echo_fired event:
 // Fired by `echo` once its answer is ready.
 //
@@ -481,6 +557,155 @@ func (t *MyTimer) OnEchoFired(fn func(evt EchoEvent)) (stop func()) {
 		evt := liftEchoEvent(cArgs)
 		fn(evt)
 	})
+}
+
+// A job the timer runs once its delay has passed. The host holds it,
+// asks its status, cancels it or waits for it, and closes it.
+//
+// Close it when done; one the garbage collector finds unreachable is closed
+// for you. Its methods are safe for concurrent use.
+type Job struct {
+	h   atomic.Uintptr // the object handle; 0 once closed
+	ctx C.uintptr_t    // the context that made it (async calls run there)
+}
+
+// liftJobHandle wraps a handle the library answered; the garbage
+// collector closes it if Close is never called.
+func liftJobHandle(ctx C.uintptr_t, h C.uintptr_t) *Job {
+	o := &Job{ctx: ctx}
+	o.h.Store(uintptr(h))
+	runtime.SetFinalizer(o, (*Job).Close)
+	return o
+}
+
+// Close closes the handle now; later calls return an error. The Rust value
+// is dropped with its last handle. Close is idempotent and safe to call
+// concurrently.
+func (t *Job) Close() error {
+	if t == nil {
+		return nil
+	}
+	h := t.h.Swap(0)
+	if h == 0 {
+		return nil
+	}
+	runtime.SetFinalizer(t, nil)
+	if C.mytimergo_job_free(C.uintptr_t(h)) != C.RET_OK {
+		return errors.New("mytimer: invalid Job handle")
+	}
+	return nil
+}
+
+// handle is t's live handle, or an error for a nil or closed Job.
+func (t *Job) handle() (C.uintptr_t, error) {
+	if t == nil {
+		return 0, errors.New("nil *Job")
+	}
+	h := t.h.Load()
+	if h == 0 {
+		return 0, errors.New("Job is closed")
+	}
+	return C.uintptr_t(h), nil
+}
+
+// cancelCall asks the library to drop the call made with ud.
+func (t *Job) cancelCall(ud C.uintptr_t) {
+	C.mytimergo_cancel(t.ctx, ud)
+}
+
+// `<timer name>:<job name>`.
+func (t *Job) ID() (string, error) {
+	return t.IDContext(context.Background())
+}
+
+// IDContext is ID with a context, checked before the call (the call
+// runs on the calling thread and cannot be interrupted).
+func (t *Job) IDContext(ctx context.Context) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	h, err := t.handle()
+	if err != nil {
+		return "", err
+	}
+	defer runtime.KeepAlive(t)
+	answer := C.mytimergo_sync_job_id(h)
+	if err := captureErr(&answer); err != nil {
+		return "", err
+	}
+	return captureString(&answer), nil
+}
+
+// Status calls the Rust function status.
+func (t *Job) Status() (JobStatus, error) {
+	return t.StatusContext(context.Background())
+}
+
+// StatusContext is Status with a context, checked before the call (the call
+// runs on the calling thread and cannot be interrupted).
+func (t *Job) StatusContext(ctx context.Context) (JobStatus, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	h, err := t.handle()
+	if err != nil {
+		return 0, err
+	}
+	defer runtime.KeepAlive(t)
+	answer := C.mytimergo_sync_job_status(h)
+	if err := captureErr(&answer); err != nil {
+		return 0, err
+	}
+	valueMsg, err := captureValue(&answer, unsafe.Sizeof(C.my_timer_JobStatus(0)))
+	if err != nil {
+		return 0, err
+	}
+	return JobStatus(*(*C.my_timer_JobStatus)(valueMsg)), nil
+}
+
+// Cancels the job; whether it was still pending.
+func (t *Job) Cancel() (bool, error) {
+	return t.CancelContext(context.Background())
+}
+
+// CancelContext is Cancel with a context, checked before the call (the call
+// runs on the calling thread and cannot be interrupted).
+func (t *Job) CancelContext(ctx context.Context) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	h, err := t.handle()
+	if err != nil {
+		return false, err
+	}
+	defer runtime.KeepAlive(t)
+	answer := C.mytimergo_sync_job_cancel(h)
+	if err := captureErr(&answer); err != nil {
+		return false, err
+	}
+	valueMsg, err := captureValue(&answer, unsafe.Sizeof(C.bool(false)))
+	if err != nil {
+		return false, err
+	}
+	return bool(*(*C.bool)(valueMsg)), nil
+}
+
+// Waits, on the timer's worker, until the job is done or cancelled.
+func (t *Job) Wait() (JobStatus, error) {
+	return t.WaitContext(context.Background())
+}
+
+// WaitContext is Wait with a context: when ctx ends first, the Rust
+// future is dropped and ctx.Err() returned.
+func (t *Job) WaitContext(ctx context.Context) (JobStatus, error) {
+	h, err := t.handle()
+	if err != nil {
+		return *new(JobStatus), err
+	}
+	defer runtime.KeepAlive(t)
+	return invoke(ctx, valueLifter(func(c *C.my_timer_JobStatus) JobStatus { return JobStatus(*c) }), func(p *runtime.Pinner, ud C.uintptr_t) {
+		C.mytimergo_call_job_wait(h, ud)
+	}, t.cancelCall)
 }
 
 func liftTimerConfig(c *C.my_timer_TimerConfig) TimerConfig {

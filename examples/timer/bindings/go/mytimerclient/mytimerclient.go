@@ -6,7 +6,10 @@ package mytimerclient
 
 import (
 	"context"
+	"errors"
+	"runtime"
 	"strconv"
+	"sync/atomic"
 )
 
 // TimerConfig mirrors the Rust struct TimerConfig.
@@ -120,6 +123,45 @@ type ScheduleResult struct {
 	Priority           Priority `cbor:"priority"`
 }
 
+// Where a job started with `start_job` stands.
+type JobStatus int32
+
+const (
+	JobStatusPending   JobStatus = 0
+	JobStatusDone      JobStatus = 1
+	JobStatusCancelled JobStatus = 2
+)
+
+var namesJobStatus = []string{"Pending", "Done", "Cancelled"}
+
+// String returns the Rust name of the variant.
+func (v JobStatus) String() string {
+	if v >= 0 && int(v) < len(namesJobStatus) {
+		return namesJobStatus[v]
+	}
+	return "JobStatus(" + strconv.Itoa(int(v)) + ")"
+}
+
+// MarshalCBOR encodes the variant name as text.
+func (v JobStatus) MarshalCBOR() ([]byte, error) {
+	ok := v >= 0 && int(v) < len(namesJobStatus)
+	name := ""
+	if ok {
+		name = namesJobStatus[v]
+	}
+	return enumMarshal(name, ok, "JobStatus", int32(v))
+}
+
+// UnmarshalCBOR reads a variant name.
+func (v *JobStatus) UnmarshalCBOR(data []byte) error {
+	i, err := enumUnmarshal(data, "JobStatus", namesJobStatus)
+	if err != nil {
+		return err
+	}
+	*v = JobStatus(i)
+	return nil
+}
+
 // Sleeps `delay_ms`, then echoes the message with the timer's name.
 func (cl *Client) Echo(req EchoRequest) (EchoResponse, error) {
 	return cl.EchoContext(context.Background(), req)
@@ -162,4 +204,116 @@ func (cl *Client) Schedule(job JobSpec, retry RetryPolicy, schedule ScheduleConf
 // is returned at once (the server still finishes the call).
 func (cl *Client) ScheduleContext(ctx context.Context, job JobSpec, retry RetryPolicy, schedule ScheduleConfig) (ScheduleResult, error) {
 	return callAs[ScheduleResult](cl, ctx, "schedule", map[string]any{"job": job, "retry": retry, "schedule": schedule})
+}
+
+// Starts a job named `name` that is done after `delay_ms`.
+func (cl *Client) StartJob(name string, delayMs uint64) (*Job, error) {
+	return cl.StartJobContext(context.Background(), name, delayMs)
+}
+
+// StartJobContext is StartJob with a context: when ctx ends first, ctx.Err()
+// is returned at once (the server still finishes the call).
+func (cl *Client) StartJobContext(ctx context.Context, name string, delayMs uint64) (*Job, error) {
+	wire_id, err := callAs[uint64](cl, ctx, "start_job", map[string]any{"name": name, "delayMs": delayMs})
+	if err != nil {
+		return nil, err
+	}
+	return cl.adoptJob(wire_id), nil
+}
+
+// A job the timer runs once its delay has passed. The host holds it,
+// asks its status, cancels it or waits for it, and closes it.
+//
+// Close it when done; the server closes every object of a connection when
+// the connection ends.
+type Job struct {
+	cl     *Client
+	id     uint64
+	closed atomic.Bool
+}
+
+func (cl *Client) adoptJob(id uint64) *Job {
+	o := &Job{cl: cl, id: id}
+	runtime.SetFinalizer(o, func(o *Job) { go o.Close() })
+	return o
+}
+
+// Close closes the object on the server. It is idempotent.
+func (o *Job) Close() error {
+	if o == nil || !o.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	runtime.SetFinalizer(o, nil)
+	return callNone(o.cl, context.Background(), "Job.close", map[string]any{"self": o.id})
+}
+
+// wireID is o's id, or an error for a nil or closed Job.
+func (o *Job) wireID() (uint64, error) {
+	if o == nil {
+		return 0, errors.New("nil *Job")
+	}
+	if o.closed.Load() {
+		return 0, errors.New("Job is closed")
+	}
+	return o.id, nil
+}
+
+// `<timer name>:<job name>`.
+func (o *Job) ID() (string, error) {
+	return o.IDContext(context.Background())
+}
+
+// IDContext is ID with a context: when ctx ends first, ctx.Err()
+// is returned at once (the server still finishes the call).
+func (o *Job) IDContext(ctx context.Context) (string, error) {
+	wire_self, err := o.wireID()
+	if err != nil {
+		return *new(string), err
+	}
+	return callAs[string](o.cl, ctx, "Job.id", map[string]any{"self": wire_self})
+}
+
+// Status calls the Rust function status.
+func (o *Job) Status() (JobStatus, error) {
+	return o.StatusContext(context.Background())
+}
+
+// StatusContext is Status with a context: when ctx ends first, ctx.Err()
+// is returned at once (the server still finishes the call).
+func (o *Job) StatusContext(ctx context.Context) (JobStatus, error) {
+	wire_self, err := o.wireID()
+	if err != nil {
+		return *new(JobStatus), err
+	}
+	return callAs[JobStatus](o.cl, ctx, "Job.status", map[string]any{"self": wire_self})
+}
+
+// Cancels the job; whether it was still pending.
+func (o *Job) Cancel() (bool, error) {
+	return o.CancelContext(context.Background())
+}
+
+// CancelContext is Cancel with a context: when ctx ends first, ctx.Err()
+// is returned at once (the server still finishes the call).
+func (o *Job) CancelContext(ctx context.Context) (bool, error) {
+	wire_self, err := o.wireID()
+	if err != nil {
+		return *new(bool), err
+	}
+	return callAs[bool](o.cl, ctx, "Job.cancel", map[string]any{"self": wire_self})
+}
+
+// Waits, on the timer's worker, until the job is done or cancelled.
+func (o *Job) Wait() (JobStatus, error) {
+	return o.WaitContext(context.Background())
+}
+
+// WaitContext is Wait with a context: when ctx ends first, ctx.Err()
+// is returned at once (the server still finishes the call).
+func (o *Job) WaitContext(ctx context.Context) (JobStatus, error) {
+	wire_self, err := o.wireID()
+	if err != nil {
+		return *new(JobStatus), err
+	}
+	return callAs[JobStatus](o.cl, ctx, "Job.wait", map[string]any{"self": wire_self})
 }
