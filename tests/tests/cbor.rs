@@ -678,3 +678,72 @@ fn raw_identifier_names_cross_without_their_prefix() {
     let msg = err(&s, "match", &request(&[("value", &value)]));
     assert_eq!(msg, "missing field 'type'");
 }
+
+/// Objects over the CBOR ABI: a result is an unsigned id, `Type.method`
+/// takes it as `"self"`, `Type.close` closes it; ids of another type,
+/// closed or missing ids are errors.
+#[test]
+fn objects_cross_as_ids() {
+    let s = fixture_service();
+    let made = |start: i64| -> u64 {
+        let (ret, body) = s.call("make_counter", &request(&[("start", &start)]));
+        assert_eq!(ret, RET_OK, "{}", String::from_utf8_lossy(&body));
+        from_slice(&body).expect("an unsigned id")
+    };
+    let c = made(5);
+    let (ret, body) = s.call("Counter.add", &request(&[("self", &c), ("n", &3i64)]));
+    assert_eq!((ret, from_slice::<i64>(&body).unwrap()), (RET_OK, 8));
+    let (ret, body) = s.call(
+        "Counter.add_later",
+        &request(&[("self", &c), ("n", &1i64), ("delayMs", &0u64)]),
+    );
+    assert_eq!((ret, from_slice::<i64>(&body).unwrap()), (RET_OK, 9));
+    let d = made(1);
+    let (ret, body) = s.call("sum_counters", &request(&[("a", &c), ("b", &d)]));
+    assert_eq!((ret, from_slice::<i64>(&body).unwrap()), (RET_OK, 10));
+    let (ret, body) = s.call("counters", &request(&[("n", &2u32)]));
+    assert_eq!(ret, RET_OK);
+    let ids: Vec<u64> = from_slice(&body).unwrap();
+    assert_eq!(ids.len(), 2);
+    let (ret, body) = s.call(
+        "maybe_counter",
+        &request(&[("some", &false), ("start", &0i64)]),
+    );
+    assert_eq!(
+        (ret, from_slice::<Option<u64>>(&body).unwrap()),
+        (RET_OK, None)
+    );
+
+    // A static function through the dispatcher.
+    let (ret, body) = s.call("multiply", &request(&[("a", &6i64), ("b", &7i64)]));
+    assert_eq!((ret, from_slice::<i64>(&body).unwrap()), (RET_OK, 42));
+
+    // Errors: no self, a Tag id where a Counter is expected, closed ids.
+    assert_eq!(
+        err(&s, "Counter.get", &request(&[])),
+        "missing field 'self'"
+    );
+    let (ret, body) = s.call("make_tag", &request(&[("name", &"t".to_string())]));
+    assert_eq!(ret, RET_OK);
+    let tag: u64 = from_slice(&body).unwrap();
+    assert!(
+        err(&s, "Counter.get", &request(&[("self", &tag)]))
+            .contains("a Tag handle was given where a Counter is expected")
+    );
+    for id in [c, d, ids[0], ids[1], tag] {
+        let method = if id == tag {
+            "Tag.close"
+        } else {
+            "Counter.close"
+        };
+        let (ret, body) = s.call(method, &request(&[("self", &id)]));
+        assert_eq!(ret, RET_OK, "{}", String::from_utf8_lossy(&body));
+        assert_eq!(body, to_vec(&()));
+    }
+    assert!(err(&s, "Counter.close", &request(&[("self", &c)])).contains("already closed"));
+    assert!(err(&s, "Counter.get", &request(&[("self", &c)])).contains("invalid Counter handle"));
+    assert!(
+        err(&s, "sum_counters", &request(&[("a", &c), ("b", &d)]))
+            .starts_with("invalid argument 'a'")
+    );
+}
