@@ -74,6 +74,18 @@ int benchlib_echo_record_cbor(void *ctx, FFICallBack cb, void *userData, const u
 int benchlib_call_cbor(void *ctx, const char *method, size_t method_len, FFICallBack cb, void *userData,
     const uint8_t *req, size_t len);
 
+/* Object ids scoped to one peer (an IPC connection): ids answered through
+ * benchlib_call_cbor_in belong to the session and are read in it; freeing the session
+ * closes every object it still holds. NULL when no session can be made. */
+void *benchlib_cbor_session_new(void);
+
+/* Closes the session and its objects: RET_OK, or RET_ERR for a bad handle. */
+int benchlib_cbor_session_free(void *session);
+
+/* benchlib_call_cbor with the object ids of session. */
+int benchlib_call_cbor_in(void *session, void *ctx, const char *method, size_t method_len, FFICallBack cb,
+    void *userData, const uint8_t *req, size_t len);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -9,6 +9,7 @@
 
 use crate::FfiType;
 use crate::abi::{DESTROYED, FfiCallback, FfiHostFn, RET_ERR, RET_MISSING_CALLBACK, RET_OK};
+use crate::cbor::session::Session;
 use crate::context::{Context, ContextRef};
 use crate::executor::CallJob;
 use crate::objects::{Entry, ObjectHandle};
@@ -36,6 +37,7 @@ pub struct Library<S> {
     object_types: &'static [&'static str],
     contexts: Registry<Context<S>>,
     objects: Registry<Entry>,
+    sessions: Registry<Session>,
 }
 
 impl<S: Send + Sync + 'static> Library<S> {
@@ -54,6 +56,7 @@ impl<S: Send + Sync + 'static> Library<S> {
             object_types,
             contexts: Registry::new(),
             objects: Registry::new(),
+            sessions: Registry::new(),
         }
     }
 
@@ -493,6 +496,39 @@ impl<S: Send + Sync + 'static> Library<S> {
         }
         drop(entry.release());
         RET_OK
+    }
+
+    /// Closes a handle of any object type (a session's, as it ends).
+    fn free_any_object(&self, handle: *mut c_void) {
+        if let Some(entry) = self.objects.remove(handle) {
+            if let Some(ctx) = self.contexts.get(entry.owner as *mut c_void) {
+                ctx.objects.forget(handle as usize);
+            }
+            drop(entry.release());
+        }
+    }
+
+    /// `<lib>_cbor_session_new`: object ids for one CBOR peer.
+    pub fn session_new(&self) -> *mut c_void {
+        self.sessions
+            .insert(Session::new())
+            .unwrap_or(std::ptr::null_mut())
+    }
+
+    /// `<lib>_cbor_session_free`: closes every object the peer still holds.
+    pub fn session_free(&self, session: *mut c_void) -> c_int {
+        let Some(s) = self.sessions.remove(session) else {
+            return RET_ERR;
+        };
+        for h in s.close() {
+            self.free_any_object(h);
+        }
+        RET_OK
+    }
+
+    /// The session behind a `<lib>_cbor_session_new` handle.
+    pub fn session(&self, session: *mut c_void) -> Option<Arc<Session>> {
+        self.sessions.get(session)
     }
 
     /// Live object handles of all contexts (for tests and diagnostics).

@@ -111,15 +111,15 @@ unsafe impl FfiType for ObjectHandle {
     }
 }
 
-/// An object id on the CBOR wire: an unsigned integer (the handle's bits
-/// for the in-process CBOR ABI).
+/// An object id on the CBOR wire: an unsigned integer, scoped to the
+/// current session (see [`crate::cbor::session`]).
 impl crate::cbor::CborType for ObjectHandle {
     fn encode(&self, e: &mut crate::cbor::Encoder) {
-        (self.0 as usize as u64).encode(e);
+        crate::cbor::session::wire_id(self.0).encode(e);
     }
 
     fn decode(d: &mut crate::cbor::Decoder<'_>) -> Result<Self, crate::cbor::DecodeError> {
         let id = u64::decode(d)?;
-        Ok(ObjectHandle(id as usize as *mut c_void))
+        Ok(ObjectHandle(crate::cbor::session::handle_of(id)))
     }
 }

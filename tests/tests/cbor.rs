@@ -747,3 +747,109 @@ fn objects_cross_as_ids() {
             .starts_with("invalid argument 'a'")
     );
 }
+
+unsafe extern "C" {
+    fn fixture_cbor_session_new() -> *mut c_void;
+    fn fixture_cbor_session_free(session: *mut c_void) -> c_int;
+    fn fixture_call_cbor_in(
+        session: *mut c_void,
+        ctx: *mut c_void,
+        method: *const c_char,
+        method_len: usize,
+        cb: Option<unsafe extern "C" fn(c_int, *const c_char, usize, *mut c_void)>,
+        ud: *mut c_void,
+        req: *const u8,
+        len: usize,
+    ) -> c_int;
+}
+
+/// Sync calls only: the answer is in `out` when the call returns.
+unsafe extern "C" fn keep(ret: c_int, msg: *const c_char, len: usize, ud: *mut c_void) {
+    // SAFETY: `ud` is the caller's `(c_int, Vec<u8>)`; `msg` valid for `len`.
+    unsafe {
+        let out = &mut *(ud as *mut (c_int, Vec<u8>));
+        out.0 = ret;
+        out.1 = if msg.is_null() {
+            Vec::new()
+        } else {
+            std::slice::from_raw_parts(msg.cast::<u8>(), len).to_vec()
+        };
+    }
+}
+
+fn call_in(session: *mut c_void, ctx: *mut c_void, method: &str, req: &[u8]) -> (c_int, Vec<u8>) {
+    let mut out = (-1, Vec::new());
+    // SAFETY: valid pointers for the call; sync methods answer inline.
+    unsafe {
+        fixture_call_cbor_in(
+            session,
+            ctx,
+            method.as_ptr().cast(),
+            method.len(),
+            Some(keep),
+            (&raw mut out).cast(),
+            req.as_ptr(),
+            req.len(),
+        )
+    };
+    out
+}
+
+/// Ids through a session are small, valid only in it, and the session's
+/// end closes what it still holds.
+#[test]
+fn sessions_scope_object_ids_and_close_them() {
+    let stats = || -> (u64, u64) {
+        let (ret, body) = fixture_service().call("counter_stats", &request(&[]));
+        assert_eq!(ret, RET_OK);
+        let v: Vec<u64> = from_slice(&body).unwrap();
+        (v[0], v[1])
+    };
+    let mut created: (c_int, Vec<u8>) = (-1, Vec::new());
+    let label = "sessions";
+    // SAFETY: the C ABI; the sync constructor answers before returning.
+    let ctx = unsafe {
+        e2e::native::fixture_create(
+            Some(keep),
+            (&raw mut created).cast(),
+            e2e::native::FfiStr::new(label),
+        )
+    };
+    assert_eq!(created.0, RET_OK);
+    // SAFETY: plain constructors.
+    let (a, b) = unsafe { (fixture_cbor_session_new(), fixture_cbor_session_new()) };
+    assert!(!a.is_null() && !b.is_null() && a != b);
+    let (made0, dropped0) = stats();
+    let (ret, body) = call_in(a, ctx, "make_counter", &request(&[("start", &4i64)]));
+    assert_eq!(ret, RET_OK);
+    let id: u64 = from_slice(&body).unwrap();
+    assert_eq!(id, 1, "the session's first id");
+    let (ret, body) = call_in(a, ctx, "Counter.get", &request(&[("self", &id)]));
+    assert_eq!((ret, from_slice::<i64>(&body).unwrap()), (RET_OK, 4));
+    let (ret, body) = call_in(b, ctx, "Counter.get", &request(&[("self", &id)]));
+    assert_eq!(
+        ret,
+        RET_ERR,
+        "another session's id: {}",
+        String::from_utf8_lossy(&body)
+    );
+    let (ret, _) = call_in(a, ctx, "counters", &request(&[("n", &2u32)]));
+    assert_eq!(ret, RET_OK);
+    assert_eq!(stats().0 - made0, 3);
+    // SAFETY: live session handles; the second free is refused.
+    unsafe {
+        assert_eq!(fixture_cbor_session_free(a), RET_OK);
+        assert_eq!(fixture_cbor_session_free(a), RET_ERR);
+        assert_eq!(fixture_cbor_session_free(b), RET_OK);
+    }
+    assert_eq!(
+        stats().1 - dropped0,
+        3,
+        "the session's end closed its objects"
+    );
+    let (ret, body) = call_in(a, ctx, "label", &request(&[]));
+    assert_eq!(ret, RET_ERR);
+    assert_eq!(String::from_utf8_lossy(&body), "invalid CBOR session");
+    // SAFETY: the context made above.
+    assert_eq!(unsafe { e2e::native::fixture_destroy(ctx) }, RET_OK);
+}

@@ -46,6 +46,18 @@ int host_demo_use_token_cbor(void *ctx, FFICallBack cb, void *userData, const ui
 int host_demo_call_cbor(void *ctx, const char *method, size_t method_len, FFICallBack cb, void *userData,
     const uint8_t *req, size_t len);
 
+/* Object ids scoped to one peer (an IPC connection): ids answered through
+ * host_demo_call_cbor_in belong to the session and are read in it; freeing the session
+ * closes every object it still holds. NULL when no session can be made. */
+void *host_demo_cbor_session_new(void);
+
+/* Closes the session and its objects: RET_OK, or RET_ERR for a bad handle. */
+int host_demo_cbor_session_free(void *session);
+
+/* host_demo_call_cbor with the object ids of session. */
+int host_demo_call_cbor_in(void *session, void *ctx, const char *method, size_t method_len, FFICallBack cb,
+    void *userData, const uint8_t *req, size_t len);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

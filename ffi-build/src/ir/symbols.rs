@@ -22,10 +22,14 @@ pub enum Lifecycle {
     CheckInterface,
     CreateCbor,
     CallCbor,
+    /// `<lib>_call_cbor` with the object ids of a session (an IPC peer).
+    CallCborIn,
+    CborSessionNew,
+    CborSessionFree,
 }
 
 impl Lifecycle {
-    pub const ALL: [Lifecycle; 12] = [
+    pub const ALL: [Lifecycle; 15] = [
         Lifecycle::Create,
         Lifecycle::Destroy,
         Lifecycle::Cancel,
@@ -38,6 +42,9 @@ impl Lifecycle {
         Lifecycle::CheckInterface,
         Lifecycle::CreateCbor,
         Lifecycle::CallCbor,
+        Lifecycle::CallCborIn,
+        Lifecycle::CborSessionNew,
+        Lifecycle::CborSessionFree,
     ];
 
     /// The part after `<lib>_`.
@@ -55,6 +62,9 @@ impl Lifecycle {
             Lifecycle::CheckInterface => "check_interface",
             Lifecycle::CreateCbor => "create_cbor",
             Lifecycle::CallCbor => "call_cbor",
+            Lifecycle::CallCborIn => "call_cbor_in",
+            Lifecycle::CborSessionNew => "cbor_session_new",
+            Lifecycle::CborSessionFree => "cbor_session_free",
         }
     }
 }

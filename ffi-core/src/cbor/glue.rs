@@ -4,10 +4,11 @@
 //! `Library` methods as the native ABI, so the callback rule, handle checks
 //! and panics behave identically.
 
+use super::session::Session;
 use super::{CborType, DecodeError, Decoder, to_vec};
 use crate::abi::{FfiCallback, RET_ERR, RET_MISSING_CALLBACK};
-use crate::objects::ObjectHandle;
 use std::ffi::{c_char, c_int, c_void};
+use std::sync::Arc;
 
 /// The request bytes of a call.
 ///
@@ -33,9 +34,13 @@ pub fn decode_request(
     d.finish()
 }
 
-/// The `RET_OK` answer: the CBOR encoding of the result.
-pub fn encode_result<T: CborType>(result: Result<T, String>) -> Result<Vec<u8>, String> {
-    result.map(|v| to_vec(&v))
+/// The `RET_OK` answer: the CBOR encoding of the result, with object ids
+/// of `session` (see [`super::session`]).
+pub fn encode_result<T: CborType>(
+    session: &Option<Arc<Session>>,
+    result: Result<T, String>,
+) -> Result<Vec<u8>, String> {
+    result.map(|v| super::session::scoped(session, || to_vec(&v)))
 }
 
 /// The method name passed to `<lib>_call_cbor`.
@@ -71,14 +76,14 @@ pub unsafe fn unknown_method(cb: FfiCallback, ud: *mut c_void, name: &[u8]) -> c
     unsafe { reject(cb, ud, &msg) }
 }
 
-/// The `"self"` of an object method's request: the receiver's handle.
+/// The `"self"` of an object method's request: the receiver's id.
 ///
 /// # Safety
 /// `req` must be NULL or valid for `len` bytes.
-pub unsafe fn receiver(req: *const u8, len: usize) -> Result<*mut c_void, String> {
+unsafe fn receiver_id(req: *const u8, len: usize) -> Result<u64, String> {
     // SAFETY: forwarded from the caller.
     let bytes = unsafe { request(req, len) }?;
-    let mut id: Option<ObjectHandle> = None;
+    let mut id: Option<u64> = None;
     decode_request(bytes, |d, key| {
         if key != "self" {
             return Ok(false);
@@ -87,9 +92,23 @@ pub unsafe fn receiver(req: *const u8, len: usize) -> Result<*mut c_void, String
         Ok(true)
     })
     .map_err(|e| e.to_string())?;
-    super::required(id, "self")
-        .map(|h| h.0)
-        .map_err(|e| e.to_string())
+    super::required(id, "self").map_err(|e| e.to_string())
+}
+
+/// The receiver's handle: `"self"` looked up in `session`.
+///
+/// # Safety
+/// `req` must be NULL or valid for `len` bytes.
+pub unsafe fn receiver(
+    session: &Option<Arc<Session>>,
+    req: *const u8,
+    len: usize,
+) -> Result<*mut c_void, String> {
+    // SAFETY: forwarded from the caller.
+    let id = unsafe { receiver_id(req, len) }?;
+    Ok(super::session::scoped(session, || {
+        super::session::handle_of(id)
+    }))
 }
 
 /// `Type.close` with `{"self": id}`: answers `null`, or an error for a
@@ -99,6 +118,7 @@ pub unsafe fn receiver(req: *const u8, len: usize) -> Result<*mut c_void, String
 /// `cb` and `ud` follow the C ABI's callback contract; `req` as for
 /// [`receiver`].
 pub unsafe fn close(
+    session: &Option<Arc<Session>>,
     cb: FfiCallback,
     ud: *mut c_void,
     req: *const u8,
@@ -109,11 +129,12 @@ pub unsafe fn close(
         return RET_MISSING_CALLBACK;
     };
     // SAFETY: forwarded from the caller.
-    let handle = match unsafe { receiver(req, len) } {
-        Ok(h) => h,
+    let id = match unsafe { receiver_id(req, len) } {
+        Ok(id) => id,
         // SAFETY: forwarded from the caller.
         Err(e) => return unsafe { reject(cb, ud, &e) },
     };
+    let handle = super::session::scoped(session, || super::session::handle_of(id));
     if free(handle) != crate::abi::RET_OK {
         // SAFETY: forwarded from the caller.
         return unsafe {

@@ -23,6 +23,7 @@ mod encode;
 mod error;
 pub mod glue;
 mod impls;
+pub mod session;
 #[cfg(test)]
 mod tests;
 

@@ -112,6 +112,22 @@ pub(crate) fn header(lib: &Library) -> String {
         names.join(", "),
         n.sym.lifecycle(crate::ir::Lifecycle::CallCbor)
     );
+    let _ = writeln!(
+        out,
+        "/* Object ids scoped to one peer (an IPC connection): ids answered through\n * \
+         {call_in} belong to the session and are read in it; freeing the session\n * \
+         closes every object it still holds. NULL when no session can be made. */\n\
+         void *{new}(void);\n\n\
+         /* Closes the session and its objects: RET_OK, or RET_ERR for a bad handle. */\n\
+         int {free}(void *session);\n\n\
+         /* {call} with the object ids of session. */\n\
+         int {call_in}(void *session, void *ctx, const char *method, size_t method_len, FFICallBack cb,\n    \
+         void *userData, const uint8_t *req, size_t len);\n",
+        call = n.sym.lifecycle(crate::ir::Lifecycle::CallCbor),
+        call_in = n.sym.lifecycle(crate::ir::Lifecycle::CallCborIn),
+        new = n.sym.lifecycle(crate::ir::Lifecycle::CborSessionNew),
+        free = n.sym.lifecycle(crate::ir::Lifecycle::CborSessionFree),
+    );
     out.push_str("#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n");
     let _ = writeln!(out, "#endif /* {guard} */");
     out

@@ -65,7 +65,7 @@ fn decode(lib: &Library, params: &[Param], indent: &str) -> String {
     }
     let _ = writeln!(
         s,
-        "{indent}{C}::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {{"
+        "{indent}{C}::session::scoped(&__ffi_session, || {C}::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {{"
     );
     for p in params {
         let w = wire_name(&p.name);
@@ -78,7 +78,7 @@ fn decode(lib: &Library, params: &[Param], indent: &str) -> String {
     }
     let _ = writeln!(
         s,
-        "{indent}    _ => ::core::result::Result::Ok(false),\n{indent}}})?;"
+        "{indent}    _ => ::core::result::Result::Ok(false),\n{indent}}}))?;"
     );
     for p in params {
         let _ = writeln!(
@@ -111,25 +111,54 @@ fn ctor(out: &mut String, lib: &Library, n: &CNames) {
          __ffi_req: *const u8, __ffi_len: usize) -> *mut {P}::c_void {{",
         n.sym.lifecycle(crate::ir::Lifecycle::CreateCbor),
     );
-    finish(out, &ctor_body(f, &decode(lib, &f.params, INDENT)));
+    // A constructor takes and returns no objects: no session.
+    let prelude = format!(
+        "{INDENT}let __ffi_session: ::core::option::Option<{P}::Arc<{C}::session::Session>> = \
+         ::core::option::Option::None;\n{}",
+        decode(lib, &f.params, INDENT)
+    );
+    finish(out, &ctor_body(f, &prelude));
 }
 
 fn method(out: &mut String, lib: &Library, n: &CNames, f: &Function) {
-    out.push_str(SAFETY_DOC);
-    let _ = writeln!(
-        out,
-        "    #[unsafe(no_mangle)]\n    pub unsafe extern \"C\" fn {}(__ffi_ctx: *mut {P}::c_void, __ffi_cb: {P}::FfiCallback, \
-         __ffi_ud: *mut {P}::c_void, __ffi_req: *const u8, __ffi_len: usize) -> {P}::c_int {{",
-        n.sym.method_cbor(&f.name),
-    );
     let decoded = decode(lib, &f.params, INDENT);
     let body = method_body(lib, f, Receiver::State, &decoded, encode);
-    finish(out, &body);
+    with_session(
+        out,
+        &n.sym.method_cbor(&f.name),
+        METHOD_PARAMS,
+        METHOD_ARGS,
+        &body,
+    );
 }
 
 fn encode(call: &str) -> String {
-    format!("{C}::glue::encode_result({call})")
+    format!("{C}::glue::encode_result(&__ffi_session, {call})")
 }
+
+/// The exported CBOR function `name` with `params` (C ABI), and the internal
+/// one with the same body that also takes the peer's session; the exported
+/// one has none (ids are handles' bits, as for the in-process CBOR ABI).
+fn with_session(out: &mut String, name: &str, params: &str, args: &str, body: &str) {
+    out.push_str(SAFETY_DOC);
+    let _ = writeln!(
+        out,
+        "    #[unsafe(no_mangle)]\n    pub unsafe extern \"C\" fn {name}({params}) -> {P}::c_int {{\n        \
+         // SAFETY: forwarded from the caller.\n        unsafe {{ __ffi_in_{name}(::core::option::Option::None, {args}) }}\n    }}\n"
+    );
+    let _ = writeln!(
+        out,
+        "    #[allow(non_snake_case)]\n    unsafe fn __ffi_in_{name}(__ffi_session: ::core::option::Option<{P}::Arc<{C}::session::Session>>, {params}) -> {P}::c_int {{"
+    );
+    finish(out, body);
+}
+
+const METHOD_PARAMS: &str = "__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, \
+    __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize";
+const METHOD_ARGS: &str = "__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len";
+const FREE_PARAMS: &str = "__ffi_cb: ::ffi_core::__private::FfiCallback, \
+    __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize";
+const FREE_ARGS: &str = "__ffi_cb, __ffi_ud, __ffi_req, __ffi_len";
 
 /// `<lib>_<type>_<method>_cbor(cb, ud, req, len)`: the receiver's id is
 /// the request's `"self"`.
@@ -141,13 +170,6 @@ fn object_method(
     index: u32,
     f: &Function,
 ) {
-    out.push_str(SAFETY_DOC);
-    let _ = writeln!(
-        out,
-        "    #[unsafe(no_mangle)]\n    pub unsafe extern \"C\" fn {}(__ffi_cb: {P}::FfiCallback, \
-         __ffi_ud: *mut {P}::c_void, __ffi_req: *const u8, __ffi_len: usize) -> {P}::c_int {{",
-        n.sym.object_method_cbor(&o.name, &f.name),
-    );
     let decoded = decode(lib, &f.params, INDENT);
     let body = method_body(
         lib,
@@ -156,14 +178,16 @@ fn object_method(
         &decoded,
         encode,
     );
-    finish(out, &format!("{}\n            {body}", receiver()));
+    let body = format!("{}\n            {body}", receiver());
+    let name = n.sym.object_method_cbor(&o.name, &f.name);
+    with_session(out, &name, FREE_PARAMS, FREE_ARGS, &body);
 }
 
 /// `__ffi_handle`: the request's `"self"`, or the call is answered with
 /// the error.
 fn receiver() -> String {
     format!(
-        "let __ffi_handle = match {C}::glue::receiver(__ffi_req, __ffi_len) {{\n                \
+        "let __ffi_handle = match {C}::glue::receiver(&__ffi_session, __ffi_req, __ffi_len) {{\n                \
          ::core::result::Result::Ok(__ffi_h) => __ffi_h,\n                \
          ::core::result::Result::Err(__ffi_e) => return {C}::glue::reject(__ffi_cb, __ffi_ud, &__ffi_e),\n            }};"
     )
@@ -171,34 +195,64 @@ fn receiver() -> String {
 
 /// `<lib>_<fn>_cbor(cb, ud, req, len)`: a static function.
 fn static_fn(out: &mut String, lib: &Library, n: &CNames, f: &Function) {
-    out.push_str(SAFETY_DOC);
-    let _ = writeln!(
-        out,
-        "    #[unsafe(no_mangle)]\n    pub unsafe extern \"C\" fn {}(__ffi_cb: {P}::FfiCallback, \
-         __ffi_ud: *mut {P}::c_void, __ffi_req: *const u8, __ffi_len: usize) -> {P}::c_int {{",
-        n.sym.method_cbor(&f.name),
-    );
     let decoded = decode(lib, &f.params, INDENT);
     let body = method_body(lib, f, Receiver::Static, &decoded, encode);
-    finish(out, &body);
+    with_session(
+        out,
+        &n.sym.method_cbor(&f.name),
+        FREE_PARAMS,
+        FREE_ARGS,
+        &body,
+    );
 }
 
-/// `<lib>_call_cbor`: routes by Rust method name.
+/// `<lib>_call_cbor` (no session) and `<lib>_call_cbor_in` (a peer's
+/// session, from `<lib>_cbor_session_new`): route by Rust method name,
+/// `Type.method` or `Type.close`.
 fn dispatcher(out: &mut String, lib: &Library, n: &CNames) {
+    use crate::ir::Lifecycle;
+    let params = format!(
+        "__ffi_ctx: *mut {P}::c_void, __ffi_method: *const {P}::c_char, __ffi_method_len: usize, \
+         __ffi_cb: {P}::FfiCallback, __ffi_ud: *mut {P}::c_void, __ffi_req: *const u8, __ffi_len: usize"
+    );
+    let args =
+        "__ffi_ctx, __ffi_method, __ffi_method_len, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len";
     let _ = writeln!(
         out,
         "    /// # Safety\n    /// `method` is NULL or valid for `method_len` bytes; `req` as for the other CBOR functions.\n    \
-         #[unsafe(no_mangle)]\n    pub unsafe extern \"C\" fn {}(__ffi_ctx: *mut {P}::c_void, __ffi_method: *const {P}::c_char, \
-         __ffi_method_len: usize, __ffi_cb: {P}::FfiCallback, __ffi_ud: *mut {P}::c_void, __ffi_req: *const u8, \
-         __ffi_len: usize) -> {P}::c_int {{\n        \
+         #[unsafe(no_mangle)]\n    pub unsafe extern \"C\" fn {}({params}) -> {P}::c_int {{\n        \
+         // SAFETY: forwarded from the caller.\n        unsafe {{ __ffi_dispatch(::core::option::Option::None, {args}) }}\n    }}\n",
+        n.sym.lifecycle(Lifecycle::CallCbor),
+    );
+    let _ = writeln!(
+        out,
+        "    /// # Safety\n    /// As for the dispatcher without a session.\n    \
+         #[unsafe(no_mangle)]\n    pub unsafe extern \"C\" fn {}(__ffi_s: *mut {P}::c_void, {params}) -> {P}::c_int {{\n        \
+         match LIBRARY.session(__ffi_s) {{\n            \
+         // SAFETY: forwarded from the caller.\n            \
+         ::core::option::Option::Some(__ffi_session) => unsafe {{ __ffi_dispatch(::core::option::Option::Some(__ffi_session), {args}) }},\n            \
+         // SAFETY: forwarded from the caller.\n            \
+         ::core::option::Option::None => unsafe {{ {C}::glue::reject(__ffi_cb, __ffi_ud, \"invalid CBOR session\") }},\n        \
+         }}\n    }}\n",
+        n.sym.lifecycle(Lifecycle::CallCborIn),
+    );
+    let _ = writeln!(
+        out,
+        "    #[unsafe(no_mangle)]\n    pub extern \"C\" fn {}() -> *mut {P}::c_void {{\n        LIBRARY.session_new()\n    }}\n\n    \
+         #[unsafe(no_mangle)]\n    pub extern \"C\" fn {}(__ffi_s: *mut {P}::c_void) -> {P}::c_int {{\n        LIBRARY.session_free(__ffi_s)\n    }}\n",
+        n.sym.lifecycle(Lifecycle::CborSessionNew),
+        n.sym.lifecycle(Lifecycle::CborSessionFree),
+    );
+    let _ = writeln!(
+        out,
+        "    unsafe fn __ffi_dispatch(__ffi_session: ::core::option::Option<{P}::Arc<{C}::session::Session>>, {params}) -> {P}::c_int {{\n        \
          // SAFETY: forwarded from the caller.\n        unsafe {{\n            \
-         match {C}::glue::method_name(__ffi_method, __ffi_method_len) {{",
-        n.sym.lifecycle(crate::ir::Lifecycle::CallCbor),
+         match {C}::glue::method_name(__ffi_method, __ffi_method_len) {{"
     );
     for m in &lib.methods {
         let _ = writeln!(
             out,
-            "                Ok(b{:?}) => {}(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),",
+            "                Ok(b{:?}) => __ffi_in_{}(__ffi_session, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),",
             m.name,
             n.sym.method_cbor(&m.name)
         );
@@ -206,7 +260,7 @@ fn dispatcher(out: &mut String, lib: &Library, n: &CNames) {
     for f in &lib.statics {
         let _ = writeln!(
             out,
-            "                Ok(b{:?}) => {}(__ffi_cb, __ffi_ud, __ffi_req, __ffi_len),",
+            "                Ok(b{:?}) => __ffi_in_{}(__ffi_session, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),",
             f.name,
             n.sym.method_cbor(&f.name)
         );
@@ -215,7 +269,7 @@ fn dispatcher(out: &mut String, lib: &Library, n: &CNames) {
         for m in &o.methods {
             let _ = writeln!(
                 out,
-                "                Ok(b\"{}.{}\") => {}(__ffi_cb, __ffi_ud, __ffi_req, __ffi_len),",
+                "                Ok(b\"{}.{}\") => __ffi_in_{}(__ffi_session, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),",
                 o.name,
                 m.name,
                 n.sym.object_method_cbor(&o.name, &m.name)
@@ -223,7 +277,7 @@ fn dispatcher(out: &mut String, lib: &Library, n: &CNames) {
         }
         let _ = writeln!(
             out,
-            "                Ok(b\"{}.close\") => {C}::glue::close(__ffi_cb, __ffi_ud, __ffi_req, __ffi_len, \
+            "                Ok(b\"{}.close\") => {C}::glue::close(&__ffi_session, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len, \
              |__ffi_h| LIBRARY.free_object({index}, __ffi_h)),",
             o.name
         );

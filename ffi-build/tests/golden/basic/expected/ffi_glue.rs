@@ -148,15 +148,16 @@ mod __ffi_glue {
         // SAFETY: forwarded from the caller.
         unsafe {
             LIBRARY.create_sync(__ffi_cb, __ffi_ud, move || {
+                let __ffi_session: ::core::option::Option<::ffi_core::__private::Arc<::ffi_core::cbor::session::Session>> = ::core::option::Option::None;
                 let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
                 let mut start: ::core::option::Option<i64> = ::core::option::Option::None;
-                ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
+                ::ffi_core::cbor::session::scoped(&__ffi_session, || ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
                     "start" => {
                         start = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "start")?);
                         ::core::result::Result::Ok(true)
                     }
                     _ => ::core::result::Result::Ok(false),
-                })?;
+                }))?;
                 let start = ::ffi_core::cbor::required(start, "start")?;
                 crate::new(start)
             })
@@ -168,12 +169,18 @@ mod __ffi_glue {
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn basic_add_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
+        unsafe { __ffi_in_basic_add_cbor(::core::option::Option::None, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len) }
+    }
+
+    #[allow(non_snake_case)]
+    unsafe fn __ffi_in_basic_add_cbor(__ffi_session: ::core::option::Option<::ffi_core::__private::Arc<::ffi_core::cbor::session::Session>>, __ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
         unsafe {
             LIBRARY.call_async(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_context| {
                 let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
                 let mut n: ::core::option::Option<i64> = ::core::option::Option::None;
                 let mut mode: ::core::option::Option<crate::Mode> = ::core::option::Option::None;
-                ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
+                ::ffi_core::cbor::session::scoped(&__ffi_session, || ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
                     "n" => {
                         n = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "n")?);
                         ::core::result::Result::Ok(true)
@@ -183,13 +190,13 @@ mod __ffi_glue {
                         ::core::result::Result::Ok(true)
                     }
                     _ => ::core::result::Result::Ok(false),
-                })?;
+                }))?;
                 let n = ::ffi_core::cbor::required(n, "n")?;
                 let mode = ::ffi_core::cbor::required(mode, "mode")?;
                 Ok(async move {
                     let __ffi_state = __ffi_context.state().await?;
                     let __ffi_exporter = LIBRARY.exporter(&__ffi_context);
-                    ::ffi_core::cbor::glue::encode_result(crate::add(__ffi_state, n, mode).await)
+                    ::ffi_core::cbor::glue::encode_result(&__ffi_session, crate::add(__ffi_state, n, mode).await)
                 })
             })
         }
@@ -200,11 +207,17 @@ mod __ffi_glue {
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn basic_name_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
+        unsafe { __ffi_in_basic_name_cbor(::core::option::Option::None, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len) }
+    }
+
+    #[allow(non_snake_case)]
+    unsafe fn __ffi_in_basic_name_cbor(__ffi_session: ::core::option::Option<::ffi_core::__private::Arc<::ffi_core::cbor::session::Session>>, __ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
         unsafe {
             LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state, __ffi_exporter| {
                 let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
                 ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |_, _| ::core::result::Result::Ok(false))?;
-                ::ffi_core::cbor::glue::encode_result(crate::name(__ffi_state))
+                ::ffi_core::cbor::glue::encode_result(&__ffi_session, crate::name(__ffi_state))
             })
         }
     }
@@ -214,11 +227,17 @@ mod __ffi_glue {
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn basic_reset_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
+        unsafe { __ffi_in_basic_reset_cbor(::core::option::Option::None, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len) }
+    }
+
+    #[allow(non_snake_case)]
+    unsafe fn __ffi_in_basic_reset_cbor(__ffi_session: ::core::option::Option<::ffi_core::__private::Arc<::ffi_core::cbor::session::Session>>, __ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
         unsafe {
             LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state, __ffi_exporter| {
                 let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
                 ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |_, _| ::core::result::Result::Ok(false))?;
-                ::ffi_core::cbor::glue::encode_result(crate::reset(__ffi_state))
+                ::ffi_core::cbor::glue::encode_result(&__ffi_session, crate::reset(__ffi_state))
             })
         }
     }
@@ -228,11 +247,38 @@ mod __ffi_glue {
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn basic_call_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_method: *const ::ffi_core::__private::c_char, __ffi_method_len: usize, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
+        unsafe { __ffi_dispatch(::core::option::Option::None, __ffi_ctx, __ffi_method, __ffi_method_len, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len) }
+    }
+
+    /// # Safety
+    /// As for the dispatcher without a session.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn basic_call_cbor_in(__ffi_s: *mut ::ffi_core::__private::c_void, __ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_method: *const ::ffi_core::__private::c_char, __ffi_method_len: usize, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        match LIBRARY.session(__ffi_s) {
+            // SAFETY: forwarded from the caller.
+            ::core::option::Option::Some(__ffi_session) => unsafe { __ffi_dispatch(::core::option::Option::Some(__ffi_session), __ffi_ctx, __ffi_method, __ffi_method_len, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len) },
+            // SAFETY: forwarded from the caller.
+            ::core::option::Option::None => unsafe { ::ffi_core::cbor::glue::reject(__ffi_cb, __ffi_ud, "invalid CBOR session") },
+        }
+    }
+
+    #[unsafe(no_mangle)]
+    pub extern "C" fn basic_cbor_session_new() -> *mut ::ffi_core::__private::c_void {
+        LIBRARY.session_new()
+    }
+
+    #[unsafe(no_mangle)]
+    pub extern "C" fn basic_cbor_session_free(__ffi_s: *mut ::ffi_core::__private::c_void) -> ::ffi_core::__private::c_int {
+        LIBRARY.session_free(__ffi_s)
+    }
+
+    unsafe fn __ffi_dispatch(__ffi_session: ::core::option::Option<::ffi_core::__private::Arc<::ffi_core::cbor::session::Session>>, __ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_method: *const ::ffi_core::__private::c_char, __ffi_method_len: usize, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
         unsafe {
             match ::ffi_core::cbor::glue::method_name(__ffi_method, __ffi_method_len) {
-                Ok(b"add") => basic_add_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
-                Ok(b"name") => basic_name_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
-                Ok(b"reset") => basic_reset_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                Ok(b"add") => __ffi_in_basic_add_cbor(__ffi_session, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                Ok(b"name") => __ffi_in_basic_name_cbor(__ffi_session, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                Ok(b"reset") => __ffi_in_basic_reset_cbor(__ffi_session, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
                 Ok(__ffi_other) => ::ffi_core::cbor::glue::unknown_method(__ffi_cb, __ffi_ud, __ffi_other),
                 Err(__ffi_e) => ::ffi_core::cbor::glue::reject(__ffi_cb, __ffi_ud, &__ffi_e),
             }

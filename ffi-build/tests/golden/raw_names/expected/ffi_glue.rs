@@ -130,15 +130,16 @@ mod __ffi_glue {
         // SAFETY: forwarded from the caller.
         unsafe {
             LIBRARY.create_sync(__ffi_cb, __ffi_ud, move || {
+                let __ffi_session: ::core::option::Option<::ffi_core::__private::Arc<::ffi_core::cbor::session::Session>> = ::core::option::Option::None;
                 let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
                 let mut r#type: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
-                ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
+                ::ffi_core::cbor::session::scoped(&__ffi_session, || ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
                     "type" => {
                         r#type = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "type")?);
                         ::core::result::Result::Ok(true)
                     }
                     _ => ::core::result::Result::Ok(false),
-                })?;
+                }))?;
                 let r#type = ::ffi_core::cbor::required(r#type, "type")?;
                 crate::new(r#type)
             })
@@ -150,12 +151,18 @@ mod __ffi_glue {
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn raw_names_match_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
+        unsafe { __ffi_in_raw_names_match_cbor(::core::option::Option::None, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len) }
+    }
+
+    #[allow(non_snake_case)]
+    unsafe fn __ffi_in_raw_names_match_cbor(__ffi_session: ::core::option::Option<::ffi_core::__private::Arc<::ffi_core::cbor::session::Session>>, __ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
         unsafe {
             LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state, __ffi_exporter| {
                 let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
                 let mut r#type: ::core::option::Option<crate::Item> = ::core::option::Option::None;
                 let mut r#fn: ::core::option::Option<i32> = ::core::option::Option::None;
-                ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
+                ::ffi_core::cbor::session::scoped(&__ffi_session, || ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
                     "type" => {
                         r#type = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "type")?);
                         ::core::result::Result::Ok(true)
@@ -165,10 +172,10 @@ mod __ffi_glue {
                         ::core::result::Result::Ok(true)
                     }
                     _ => ::core::result::Result::Ok(false),
-                })?;
+                }))?;
                 let r#type = ::ffi_core::cbor::required(r#type, "type")?;
                 let r#fn = ::ffi_core::cbor::required(r#fn, "fn")?;
-                ::ffi_core::cbor::glue::encode_result(crate::r#match(__ffi_state, r#type, r#fn))
+                ::ffi_core::cbor::glue::encode_result(&__ffi_session, crate::r#match(__ffi_state, r#type, r#fn))
             })
         }
     }
@@ -178,12 +185,18 @@ mod __ffi_glue {
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn raw_names_loop_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
+        unsafe { __ffi_in_raw_names_loop_cbor(::core::option::Option::None, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len) }
+    }
+
+    #[allow(non_snake_case)]
+    unsafe fn __ffi_in_raw_names_loop_cbor(__ffi_session: ::core::option::Option<::ffi_core::__private::Arc<::ffi_core::cbor::session::Session>>, __ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
         unsafe {
             LIBRARY.call_async(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_context| {
                 let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
                 let mut r#in: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
                 let mut r#struct: ::core::option::Option<::core::option::Option<crate::Kind>> = ::core::option::Option::None;
-                ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
+                ::ffi_core::cbor::session::scoped(&__ffi_session, || ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
                     "in" => {
                         r#in = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "in")?);
                         ::core::result::Result::Ok(true)
@@ -193,13 +206,13 @@ mod __ffi_glue {
                         ::core::result::Result::Ok(true)
                     }
                     _ => ::core::result::Result::Ok(false),
-                })?;
+                }))?;
                 let r#in = ::ffi_core::cbor::required(r#in, "in")?;
                 let r#struct = ::ffi_core::cbor::required(r#struct, "struct")?;
                 Ok(async move {
                     let __ffi_state = __ffi_context.state().await?;
                     let __ffi_exporter = LIBRARY.exporter(&__ffi_context);
-                    ::ffi_core::cbor::glue::encode_result(crate::r#loop(__ffi_state, r#in, r#struct).await)
+                    ::ffi_core::cbor::glue::encode_result(&__ffi_session, crate::r#loop(__ffi_state, r#in, r#struct).await)
                 })
             })
         }
@@ -210,10 +223,37 @@ mod __ffi_glue {
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn raw_names_call_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_method: *const ::ffi_core::__private::c_char, __ffi_method_len: usize, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
+        unsafe { __ffi_dispatch(::core::option::Option::None, __ffi_ctx, __ffi_method, __ffi_method_len, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len) }
+    }
+
+    /// # Safety
+    /// As for the dispatcher without a session.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn raw_names_call_cbor_in(__ffi_s: *mut ::ffi_core::__private::c_void, __ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_method: *const ::ffi_core::__private::c_char, __ffi_method_len: usize, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        match LIBRARY.session(__ffi_s) {
+            // SAFETY: forwarded from the caller.
+            ::core::option::Option::Some(__ffi_session) => unsafe { __ffi_dispatch(::core::option::Option::Some(__ffi_session), __ffi_ctx, __ffi_method, __ffi_method_len, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len) },
+            // SAFETY: forwarded from the caller.
+            ::core::option::Option::None => unsafe { ::ffi_core::cbor::glue::reject(__ffi_cb, __ffi_ud, "invalid CBOR session") },
+        }
+    }
+
+    #[unsafe(no_mangle)]
+    pub extern "C" fn raw_names_cbor_session_new() -> *mut ::ffi_core::__private::c_void {
+        LIBRARY.session_new()
+    }
+
+    #[unsafe(no_mangle)]
+    pub extern "C" fn raw_names_cbor_session_free(__ffi_s: *mut ::ffi_core::__private::c_void) -> ::ffi_core::__private::c_int {
+        LIBRARY.session_free(__ffi_s)
+    }
+
+    unsafe fn __ffi_dispatch(__ffi_session: ::core::option::Option<::ffi_core::__private::Arc<::ffi_core::cbor::session::Session>>, __ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_method: *const ::ffi_core::__private::c_char, __ffi_method_len: usize, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
         unsafe {
             match ::ffi_core::cbor::glue::method_name(__ffi_method, __ffi_method_len) {
-                Ok(b"match") => raw_names_match_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
-                Ok(b"loop") => raw_names_loop_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                Ok(b"match") => __ffi_in_raw_names_match_cbor(__ffi_session, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                Ok(b"loop") => __ffi_in_raw_names_loop_cbor(__ffi_session, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
                 Ok(__ffi_other) => ::ffi_core::cbor::glue::unknown_method(__ffi_cb, __ffi_ud, __ffi_other),
                 Err(__ffi_e) => ::ffi_core::cbor::glue::reject(__ffi_cb, __ffi_ud, &__ffi_e),
             }

@@ -144,10 +144,11 @@ mod __ffi_glue {
         // SAFETY: forwarded from the caller.
         unsafe {
             LIBRARY.create_async(__ffi_cb, __ffi_ud, move || {
+                let __ffi_session: ::core::option::Option<::ffi_core::__private::Arc<::ffi_core::cbor::session::Session>> = ::core::option::Option::None;
                 let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
                 let mut first: ::core::option::Option<crate::Outer> = ::core::option::Option::None;
                 let mut second: ::core::option::Option<::core::option::Option<crate::Inner>> = ::core::option::Option::None;
-                ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
+                ::ffi_core::cbor::session::scoped(&__ffi_session, || ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
                     "first" => {
                         first = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "first")?);
                         ::core::result::Result::Ok(true)
@@ -157,7 +158,7 @@ mod __ffi_glue {
                         ::core::result::Result::Ok(true)
                     }
                     _ => ::core::result::Result::Ok(false),
-                })?;
+                }))?;
                 let first = ::ffi_core::cbor::required(first, "first")?;
                 let second = ::ffi_core::cbor::required(second, "second")?;
                 Ok(async move { crate::make(first, second).await })
@@ -170,12 +171,18 @@ mod __ffi_glue {
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn shapes_swap_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
+        unsafe { __ffi_in_shapes_swap_cbor(::core::option::Option::None, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len) }
+    }
+
+    #[allow(non_snake_case)]
+    unsafe fn __ffi_in_shapes_swap_cbor(__ffi_session: ::core::option::Option<::ffi_core::__private::Arc<::ffi_core::cbor::session::Session>>, __ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
         unsafe {
             LIBRARY.call_async(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_context| {
                 let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
                 let mut a: ::core::option::Option<crate::Outer> = ::core::option::Option::None;
                 let mut b: ::core::option::Option<::std::vec::Vec<crate::Inner>> = ::core::option::Option::None;
-                ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
+                ::ffi_core::cbor::session::scoped(&__ffi_session, || ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
                     "a" => {
                         a = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "a")?);
                         ::core::result::Result::Ok(true)
@@ -185,13 +192,13 @@ mod __ffi_glue {
                         ::core::result::Result::Ok(true)
                     }
                     _ => ::core::result::Result::Ok(false),
-                })?;
+                }))?;
                 let a = ::ffi_core::cbor::required(a, "a")?;
                 let b = ::ffi_core::cbor::required(b, "b")?;
                 Ok(async move {
                     let __ffi_state = __ffi_context.state().await?;
                     let __ffi_exporter = LIBRARY.exporter(&__ffi_context);
-                    ::ffi_core::cbor::glue::encode_result(crate::swap(__ffi_state, a, b).await)
+                    ::ffi_core::cbor::glue::encode_result(&__ffi_session, crate::swap(__ffi_state, a, b).await)
                 })
             })
         }
@@ -202,13 +209,19 @@ mod __ffi_glue {
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn shapes_bytes_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
+        unsafe { __ffi_in_shapes_bytes_cbor(::core::option::Option::None, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len) }
+    }
+
+    #[allow(non_snake_case)]
+    unsafe fn __ffi_in_shapes_bytes_cbor(__ffi_session: ::core::option::Option<::ffi_core::__private::Arc<::ffi_core::cbor::session::Session>>, __ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
         unsafe {
             LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state, __ffi_exporter| {
                 let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
                 let mut data: ::core::option::Option<::std::vec::Vec<u8>> = ::core::option::Option::None;
                 let mut range: ::core::option::Option<u32> = ::core::option::Option::None;
                 let mut chan: ::core::option::Option<bool> = ::core::option::Option::None;
-                ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
+                ::ffi_core::cbor::session::scoped(&__ffi_session, || ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
                     "data" => {
                         data = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "data")?);
                         ::core::result::Result::Ok(true)
@@ -222,11 +235,11 @@ mod __ffi_glue {
                         ::core::result::Result::Ok(true)
                     }
                     _ => ::core::result::Result::Ok(false),
-                })?;
+                }))?;
                 let data = ::ffi_core::cbor::required(data, "data")?;
                 let range = ::ffi_core::cbor::required(range, "range")?;
                 let chan = ::ffi_core::cbor::required(chan, "chan")?;
-                ::ffi_core::cbor::glue::encode_result(crate::bytes(__ffi_state, data, range, chan))
+                ::ffi_core::cbor::glue::encode_result(&__ffi_session, crate::bytes(__ffi_state, data, range, chan))
             })
         }
     }
@@ -236,11 +249,17 @@ mod __ffi_glue {
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn shapes_maybe_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
+        unsafe { __ffi_in_shapes_maybe_cbor(::core::option::Option::None, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len) }
+    }
+
+    #[allow(non_snake_case)]
+    unsafe fn __ffi_in_shapes_maybe_cbor(__ffi_session: ::core::option::Option<::ffi_core::__private::Arc<::ffi_core::cbor::session::Session>>, __ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
         unsafe {
             LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state, __ffi_exporter| {
                 let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
                 ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |_, _| ::core::result::Result::Ok(false))?;
-                ::ffi_core::cbor::glue::encode_result(crate::maybe(__ffi_state))
+                ::ffi_core::cbor::glue::encode_result(&__ffi_session, crate::maybe(__ffi_state))
             })
         }
     }
@@ -250,11 +269,38 @@ mod __ffi_glue {
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn shapes_call_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_method: *const ::ffi_core::__private::c_char, __ffi_method_len: usize, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
+        unsafe { __ffi_dispatch(::core::option::Option::None, __ffi_ctx, __ffi_method, __ffi_method_len, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len) }
+    }
+
+    /// # Safety
+    /// As for the dispatcher without a session.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn shapes_call_cbor_in(__ffi_s: *mut ::ffi_core::__private::c_void, __ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_method: *const ::ffi_core::__private::c_char, __ffi_method_len: usize, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        match LIBRARY.session(__ffi_s) {
+            // SAFETY: forwarded from the caller.
+            ::core::option::Option::Some(__ffi_session) => unsafe { __ffi_dispatch(::core::option::Option::Some(__ffi_session), __ffi_ctx, __ffi_method, __ffi_method_len, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len) },
+            // SAFETY: forwarded from the caller.
+            ::core::option::Option::None => unsafe { ::ffi_core::cbor::glue::reject(__ffi_cb, __ffi_ud, "invalid CBOR session") },
+        }
+    }
+
+    #[unsafe(no_mangle)]
+    pub extern "C" fn shapes_cbor_session_new() -> *mut ::ffi_core::__private::c_void {
+        LIBRARY.session_new()
+    }
+
+    #[unsafe(no_mangle)]
+    pub extern "C" fn shapes_cbor_session_free(__ffi_s: *mut ::ffi_core::__private::c_void) -> ::ffi_core::__private::c_int {
+        LIBRARY.session_free(__ffi_s)
+    }
+
+    unsafe fn __ffi_dispatch(__ffi_session: ::core::option::Option<::ffi_core::__private::Arc<::ffi_core::cbor::session::Session>>, __ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_method: *const ::ffi_core::__private::c_char, __ffi_method_len: usize, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
         unsafe {
             match ::ffi_core::cbor::glue::method_name(__ffi_method, __ffi_method_len) {
-                Ok(b"swap") => shapes_swap_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
-                Ok(b"bytes") => shapes_bytes_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
-                Ok(b"maybe") => shapes_maybe_cbor(__ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                Ok(b"swap") => __ffi_in_shapes_swap_cbor(__ffi_session, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                Ok(b"bytes") => __ffi_in_shapes_bytes_cbor(__ffi_session, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                Ok(b"maybe") => __ffi_in_shapes_maybe_cbor(__ffi_session, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
                 Ok(__ffi_other) => ::ffi_core::cbor::glue::unknown_method(__ffi_cb, __ffi_ud, __ffi_other),
                 Err(__ffi_e) => ::ffi_core::cbor::glue::reject(__ffi_cb, __ffi_ud, &__ffi_e),
             }
