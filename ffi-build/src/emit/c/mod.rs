@@ -110,13 +110,19 @@ fn compound(out: &mut String, n: &CNames, ty: &TypeRef) {
     }
 }
 
+/// Text from the author (a doc line) made safe inside a C block comment:
+/// no `*/` that would end it early, no `/*` that `-Wcomment` rejects.
+pub(crate) fn comment_text(text: &str) -> String {
+    text.replace("*/", "* /").replace("/*", "/ *")
+}
+
 fn doc(out: &mut String, indent: &str, docs: &[String]) {
     if docs.is_empty() {
         return;
     }
     let _ = writeln!(out, "{indent}/**");
     for line in docs {
-        let line = line.replace("*/", "* /");
+        let line = comment_text(line);
         let _ = writeln!(out, "{indent} * {line}");
     }
     let _ = writeln!(out, "{indent} */");
@@ -193,7 +199,7 @@ fn functions(out: &mut String, lib: &Library, n: &CNames) {
         );
     }
     for h in &lib.hosts {
-        let mut docs = h.docs.clone();
+        let mut docs: Vec<String> = h.docs.iter().map(|d| comment_text(d)).collect();
         if !docs.is_empty() {
             docs.push(String::new());
         }
@@ -213,7 +219,7 @@ fn functions(out: &mut String, lib: &Library, n: &CNames) {
         out.push('\n');
     }
     for e in &lib.events {
-        let mut docs = e.docs.clone();
+        let mut docs: Vec<String> = e.docs.iter().map(|d| comment_text(d)).collect();
         if !docs.is_empty() {
             docs.push(String::new());
         }
