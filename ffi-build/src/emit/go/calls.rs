@@ -102,9 +102,14 @@ fn captured_body(m: &Function, names: &[String], n: &GoNames) -> String {
                 TypeRef::Bytes => body.push_str("\treturn captureBytes(&answer), nil\n"),
                 _ => {
                     let ctype = n.c_type(ty);
+                    // `C.bool(0)` does not compile: an untyped 0 is no bool.
+                    let czero = match ty {
+                        TypeRef::Primitive(crate::ir::Primitive::Bool) => "false",
+                        _ => "0",
+                    };
                     let _ = write!(
                         body,
-                        "\tvalueMsg, err := captureValue(&answer, unsafe.Sizeof({ctype}(0)))\n\tif err != nil {{\n\t\t{fail}\n\t}}\n\treturn {}, nil\n",
+                        "\tvalueMsg, err := captureValue(&answer, unsafe.Sizeof({ctype}({czero})))\n\tif err != nil {{\n\t\t{fail}\n\t}}\n\treturn {}, nil\n",
                         lift_expr(ty, &format!("*(*{ctype})(valueMsg)"), n)
                     );
                 }
