@@ -85,10 +85,11 @@ pub(crate) fn class(out: &mut String, lib: &Library, names: &Names) {
 fn params_decl(names: &Names, params: &[Param]) -> String {
     params
         .iter()
-        .map(|p| {
+        .zip(names.cpp.params(params))
+        .map(|(p, name)| {
             let ty = names.cpp.param_ty(&p.ty);
             let sep = if ty.ends_with('&') { "" } else { " " };
-            format!("{ty}{sep}{}", names.cpp.ident(&p.name))
+            format!("{ty}{sep}{name}")
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -104,7 +105,8 @@ fn lowered_args(names: &Names, params: &[Param]) -> (String, bool) {
     });
     let args = params
         .iter()
-        .map(|p| format!(", {}", lower(names, &p.ty, &names.cpp.ident(&p.name))))
+        .zip(names.cpp.params(params))
+        .map(|(p, name)| format!(", {}", lower(names, &p.ty, &name)))
         .collect();
     (args, arena)
 }
@@ -185,7 +187,7 @@ fn method(
         );
         return;
     };
-    let call: Vec<String> = f.params.iter().map(|p| n.ident(&p.name)).collect();
+    let call = n.params(&f.params);
     let _ = writeln!(
         out,
         "    /// Runs on the library's worker thread; blocks until it answers.\n\

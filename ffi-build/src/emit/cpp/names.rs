@@ -2,7 +2,7 @@
 //! it refers to come from `CNames`.
 
 use crate::emit::c::names::primitive;
-use crate::ir::{Library, TypeRef};
+use crate::ir::{Param, Library, TypeRef};
 
 use crate::emit::keywords::RESERVED;
 
@@ -107,9 +107,28 @@ impl<'a> CppNames<'a> {
         }
     }
 
-    /// A field, parameter or enum variant.
+    /// A field or enum variant.
     pub(crate) fn ident(&self, name: &str) -> String {
         escape(name)
+    }
+
+    /// The parameter names of one wrapper, distinct from each other and
+    /// from what its body uses: its locals (`ffi_*`), the class members
+    /// and the namespaces it names.
+    pub(crate) fn params(&self, params: &[Param]) -> Vec<String> {
+        const BODY: &[&str] = &["detail", "std", "ctx_", "callbacks_"];
+        let mut out: Vec<String> = Vec::new();
+        for p in params {
+            let mut name = escape(&p.name);
+            if name.starts_with("ffi_") || BODY.contains(&name.as_str()) {
+                name.push('_');
+            }
+            while out.contains(&name) {
+                name.push('_');
+            }
+            out.push(name);
+        }
+        out
     }
 
     /// `detail::lower_<mangle>`: C++ value -> C value.
