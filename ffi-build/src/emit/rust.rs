@@ -77,14 +77,33 @@ pub(super) fn rust_type(lib: &Library, ty: &TypeRef) -> String {
     }
 }
 
+/// The glue's local name for each parameter: the author's name, unless it
+/// could be one the glue uses itself (every `__ffi_*` name, and the
+/// `LIBRARY` static that a binding cannot shadow): those get a trailing
+/// `_`, as many as keep them distinct.
+pub(super) fn locals(params: &[Param]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in params {
+        let mut name = p.name.clone();
+        if name.starts_with("__ffi") || name == "LIBRARY" {
+            name.push('_');
+            while out.contains(&name) {
+                name.push('_');
+            }
+        }
+        out.push(name);
+    }
+    out
+}
+
 /// `, name: <T as FfiType>::C` for each parameter.
 fn c_params(lib: &Library, params: &[Param]) -> String {
     params
         .iter()
-        .map(|p| {
+        .zip(locals(params))
+        .map(|(p, local)| {
             format!(
-                ", {}: <{} as ::ffi_core::FfiType>::C",
-                p.name,
+                ", {local}: <{} as ::ffi_core::FfiType>::C",
                 rust_type(lib, &p.ty)
             )
         })
@@ -92,13 +111,14 @@ fn c_params(lib: &Library, params: &[Param]) -> String {
 }
 
 /// Statements that lift every parameter into a Rust value of the same
-/// name, returning the error (which names the parameter) with `?`.
+/// local name, returning the error (which names the parameter) with `?`.
 fn lifts(lib: &Library, params: &[Param], indent: &str) -> String {
     params
         .iter()
-        .map(|p| {
+        .zip(locals(params))
+        .map(|(p, local)| {
             format!(
-                "{indent}let {0} = {P}::lift_arg::<{1}>(&{0}, {0:?})?;\n",
+                "{indent}let {local} = {P}::lift_arg::<{1}>(&{local}, {0:?})?;\n",
                 p.name,
                 rust_type(lib, &p.ty)
             )
@@ -107,11 +127,7 @@ fn lifts(lib: &Library, params: &[Param], indent: &str) -> String {
 }
 
 fn args(params: &[Param]) -> String {
-    params
-        .iter()
-        .map(|p| p.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    locals(params).join(", ")
 }
 
 const SAFETY_DOC: &str = "    /// # Safety\n    /// Follows the contract in the generated C header: every pointer \

@@ -5,7 +5,7 @@
 //! goes through the same `Library` calls.
 
 use super::c::names::CNames;
-use super::rust::{INDENT, ctor_body, finish, method_body, rust_type};
+use super::rust::{INDENT, ctor_body, finish, locals, method_body, rust_type};
 use super::wire::wire_name;
 use crate::ir::{Function, Library, Param};
 use std::fmt::Write;
@@ -30,11 +30,11 @@ pub(crate) fn glue(lib: &Library) -> String {
 /// Statements that decode the request map into one local per parameter.
 fn decode(lib: &Library, params: &[Param], indent: &str) -> String {
     let mut s = format!("{indent}let __ffi_bytes = {C}::glue::request(__ffi_req, __ffi_len)?;\n");
-    for p in params {
+    let locals = locals(params);
+    for (p, local) in params.iter().zip(&locals) {
         let _ = writeln!(
             s,
-            "{indent}let mut {}: ::core::option::Option<{}> = ::core::option::Option::None;",
-            p.name,
+            "{indent}let mut {local}: ::core::option::Option<{}> = ::core::option::Option::None;",
             rust_type(lib, &p.ty)
         );
     }
@@ -49,24 +49,22 @@ fn decode(lib: &Library, params: &[Param], indent: &str) -> String {
         s,
         "{indent}{C}::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {{"
     );
-    for p in params {
+    for (p, local) in params.iter().zip(&locals) {
         let w = wire_name(&p.name);
         let _ = writeln!(
             s,
-            "{indent}    {w:?} => {{\n{indent}        {} = ::core::option::Option::Some({C}::field(__ffi_d, {w:?})?);\n\
-             {indent}        ::core::result::Result::Ok(true)\n{indent}    }}",
-            p.name
+            "{indent}    {w:?} => {{\n{indent}        {local} = ::core::option::Option::Some({C}::field(__ffi_d, {w:?})?);\n\
+             {indent}        ::core::result::Result::Ok(true)\n{indent}    }}"
         );
     }
     let _ = writeln!(
         s,
         "{indent}    _ => ::core::result::Result::Ok(false),\n{indent}}})?;"
     );
-    for p in params {
+    for (p, local) in params.iter().zip(&locals) {
         let _ = writeln!(
             s,
-            "{indent}let {0} = {C}::required({0}, {1:?})?;",
-            p.name,
+            "{indent}let {local} = {C}::required({local}, {:?})?;",
             wire_name(&p.name)
         );
     }
