@@ -30,10 +30,12 @@ pub(crate) fn package(lib: &Library) -> Vec<(String, String)> {
         "{GENERATED}// Package {pkg} calls the {} library in another process or on another\n// machine, through its CBOR ABI served over a socket (see Dial).\npackage {pkg}\n\n",
         lib.name
     );
-    if lib.enums().next().is_some() {
-        out.push_str("import (\n\t\"context\"\n\t\"strconv\"\n)\n\n");
-    } else {
-        out.push_str("import \"context\"\n\n");
+    // Only the methods use context, only the enums strconv.
+    match (!lib.methods.is_empty(), lib.enums().next().is_some()) {
+        (true, true) => out.push_str("import (\n\t\"context\"\n\t\"strconv\"\n)\n\n"),
+        (true, false) => out.push_str("import \"context\"\n\n"),
+        (false, true) => out.push_str("import \"strconv\"\n\n"),
+        (false, false) => {}
     }
     for t in &lib.types {
         match t {
