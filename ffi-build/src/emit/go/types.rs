@@ -37,7 +37,19 @@ fn primitive(p: Primitive) -> &'static str {
 }
 
 /// `// line` for each line of Rust docs, or `fallback` when there are none.
+/// Blank lines are kept only between paragraphs, one each, as gofmt
+/// leaves a doc comment.
 pub(crate) fn doc_comment(out: &mut String, indent: &str, docs: &[String], fallback: &str) {
+    let mut kept: Vec<&str> = Vec::new();
+    for line in docs.iter().map(|l| l.trim_end()) {
+        if !line.is_empty() || kept.last().is_some_and(|l| !l.is_empty()) {
+            kept.push(line);
+        }
+    }
+    while kept.last() == Some(&"") {
+        kept.pop();
+    }
+    let docs = kept;
     if docs.is_empty() {
         if !fallback.is_empty() {
             let _ = writeln!(out, "{indent}// {fallback}");
@@ -45,7 +57,6 @@ pub(crate) fn doc_comment(out: &mut String, indent: &str, docs: &[String], fallb
         return;
     }
     for line in docs {
-        let line = line.trim_end();
         if line.is_empty() {
             let _ = writeln!(out, "{indent}//");
         } else if line.starts_with(' ') {
@@ -321,17 +332,33 @@ pub(crate) fn message_lifter(ty: Option<&TypeRef>, n: &GoNames) -> String {
     }
 }
 
+/// A function literal with one statement, laid out as gofmt does: on one
+/// line when its signature and statement together take at most 100
+/// columns, else with the statement on a line of its own (`indent` is the
+/// indentation of the line the literal starts on).
+pub(crate) fn func_lit(signature: &str, stmt: &str, indent: &str) -> String {
+    if signature.len() + stmt.len() <= 100 {
+        format!("{signature} {{ {stmt} }}")
+    } else {
+        format!("{signature} {{\n{indent}\t{stmt}\n{indent}}}")
+    }
+}
+
 /// A `func(p *runtime.Pinner, v T) (*C.char, C.size_t)` for a message of
-/// type `ty` (a host function's answer).
-pub(crate) fn message_lowerer(ty: Option<&TypeRef>, n: &GoNames) -> String {
+/// type `ty` (a host function's answer), as written on a line indented by
+/// `indent`.
+pub(crate) fn message_lowerer(ty: Option<&TypeRef>, n: &GoNames, indent: &str) -> String {
     match Message::of_type(ty) {
         Message::Empty => "lowerEmptyMsg".into(),
         Message::Str => "lowerStringMsg".into(),
         Message::Bytes => "lowerBytesMsg".into(),
-        Message::Value(t) => format!(
-            "func(p *runtime.Pinner, v {}) (*C.char, C.size_t) {{ return valueMsg(p, {}) }}",
-            go_type(t),
-            lower_expr(t, "v", n)
+        Message::Value(t) => func_lit(
+            &format!(
+                "func(p *runtime.Pinner, v {}) (*C.char, C.size_t)",
+                go_type(t)
+            ),
+            &format!("return valueMsg(p, {})", lower_expr(t, "v", n)),
+            indent,
         ),
         Message::Args(_) => unreachable!("an answer is one value"),
     }
