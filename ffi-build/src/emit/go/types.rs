@@ -36,6 +36,11 @@ fn primitive(p: Primitive) -> &'static str {
     }
 }
 
+/// Whether [`doc_comment`] writes any line for `docs` (without a fallback).
+fn has_docs(docs: &[String]) -> bool {
+    docs.iter().any(|l| !l.trim_end().is_empty())
+}
+
 /// `// line` for each line of Rust docs, or `fallback` when there are none.
 /// Blank lines are kept only between paragraphs, one each, as gofmt
 /// leaves a doc comment.
@@ -98,7 +103,7 @@ pub(crate) fn struct_type(
     let _ = writeln!(out, "type {} struct {{", s.name);
     let mut block = Vec::new();
     for f in &s.fields {
-        if !f.docs.is_empty() {
+        if has_docs(&f.docs) {
             out.push_str(&aligned("\t", &std::mem::take(&mut block)));
             doc_comment(out, "\t", &f.docs, "");
         }
@@ -140,7 +145,7 @@ pub(crate) fn enum_type(out: &mut String, e: &EnumDef, n: &GoNames, fallback_doc
     let _ = writeln!(out, "type {} int32\n\nconst (", e.name);
     let mut block = Vec::new();
     for (i, v) in e.variants.iter().enumerate() {
-        if !v.docs.is_empty() {
+        if has_docs(&v.docs) {
             out.push_str(&aligned("\t", &std::mem::take(&mut block)));
             doc_comment(out, "\t", &v.docs, "");
         }
