@@ -8,7 +8,20 @@ use crate::emit::keywords::RESERVED;
 
 /// Names the generated namespace declares itself; a library type with one
 /// of these names gets a trailing underscore.
-const NAMESPACE_NAMES: &[&str] = &["Result", "Error", "detail"];
+const NAMESPACE_NAMES: &[&str] = &[
+    "Result",
+    "Error",
+    "detail",
+    // Classes of `detail`, whose functions name library types unqualified.
+    "Arena",
+    "CApi",
+    "Callbacks",
+    "HostReply",
+    "HostShared",
+    "HostSlot",
+    "Inline",
+    "ListenerSlot",
+];
 
 /// Members every generated class has; methods, `set_*` and `on_*` that
 /// would collide with them (or with each other) get a trailing underscore.
