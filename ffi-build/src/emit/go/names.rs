@@ -236,13 +236,25 @@ impl<'a> GoNames<'a> {
     }
 
     /// `liftEchoRequest`, `liftVec_String`: a (CamelCase) struct's name has
-    /// no `_`, a compound's mangled name always has one.
+    /// no `_`, a compound's mangled name always has one. A type named like
+    /// a helper of the runtime (`liftStr`, ...) gets a trailing `_`.
     pub(crate) fn lift_fn(&self, ty: &TypeRef) -> String {
-        format!("lift{}", ty.mangle())
+        const RUNTIME: &[&str] = &["Bytes", "Empty", "FFIBytes", "Func", "Str", "String"];
+        converter("lift", ty, RUNTIME)
     }
 
     pub(crate) fn lower_fn(&self, ty: &TypeRef) -> String {
-        format!("lower{}", ty.mangle())
+        const RUNTIME: &[&str] = &["Bytes", "BytesMsg", "EmptyMsg", "Str", "StringMsg"];
+        converter("lower", ty, RUNTIME)
+    }
+}
+
+fn converter(prefix: &str, ty: &TypeRef, runtime: &[&str]) -> String {
+    match ty {
+        TypeRef::Struct(name) | TypeRef::Enum(name) if runtime.contains(&name.as_str()) => {
+            format!("{prefix}{name}_")
+        }
+        _ => format!("{prefix}{}", ty.mangle()),
     }
 }
 
