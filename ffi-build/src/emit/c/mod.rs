@@ -142,11 +142,21 @@ pub(crate) fn describe(n: &CNames, owner: &str, m: Message<'_>) -> String {
     }
 }
 
+/// `, type name` per parameter, after the `ctx`, `cb` and `userData` every
+/// function takes: a parameter of one of those names gets a trailing `_`
+/// (as many as keep the names distinct).
 fn params_c(n: &CNames, params: &[Param]) -> String {
-    params
-        .iter()
-        .map(|p| format!(", {} {}", n.ty(&p.ty), n.ident(&p.name)))
-        .collect()
+    let mut names: Vec<String> = ["ctx", "cb", "userData"].map(String::from).to_vec();
+    let mut out = String::new();
+    for p in params {
+        let mut name = n.ident(&p.name);
+        while names.contains(&name) {
+            name.push('_');
+        }
+        let _ = write!(out, ", {} {name}", n.ty(&p.ty));
+        names.push(name);
+    }
+    out
 }
 
 fn method_docs(f: &Function, n: &CNames) -> Vec<String> {
