@@ -105,6 +105,7 @@ pub(crate) const RESERVED: &[&str] = &[
     "linux",
     "unix",
     "assert",
+    "offsetof",
     "NULL",
     "EOF",
     // Types the generated declarations spell: a field or parameter of that
