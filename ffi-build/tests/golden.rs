@@ -62,3 +62,13 @@ fn basic() {
 fn shapes() {
     check_case("shapes");
 }
+
+#[test]
+fn names() {
+    check_case("names");
+}
+
+#[test]
+fn bare() {
+    check_case("bare");
+}
