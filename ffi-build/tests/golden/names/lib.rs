@@ -33,8 +33,8 @@ pub fn make(ctx: u32, cb: u32, user_data: u32) -> Result<Names, String> {
 
 /// A sync `bool` result; parameters named like the glue's own.
 #[ffi]
-pub fn flag(_s: &Names, __ffi_cb: bool, __ffi_ud: i32, __ffi_ud_: u8) -> Result<bool, String> {
-    Ok(__ffi_cb && __ffi_ud > i32::from(__ffi_ud_))
+pub fn flag(_s: &Names, __ffi_cb: bool, __ffi_ud: i32, cb: u8) -> Result<bool, String> {
+    Ok(__ffi_cb && __ffi_ud > i32::from(cb))
 }
 
 /// Parameters named like the C++ wrapper's locals, members and namespaces.

@@ -29,14 +29,14 @@ mod __ffi_glue {
     /// # Safety
     /// Follows the contract in the generated C header: every pointer argument is NULL or valid for its length for the duration of the call.
     #[unsafe(no_mangle)]
-    pub unsafe extern "C" fn names_flag(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_cb_: <bool as ::ffi_core::FfiType>::C, __ffi_ud_: <i32 as ::ffi_core::FfiType>::C, __ffi_ud__: <u8 as ::ffi_core::FfiType>::C) -> ::ffi_core::__private::c_int {
+    pub unsafe extern "C" fn names_flag(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_cb_: <bool as ::ffi_core::FfiType>::C, __ffi_ud_: <i32 as ::ffi_core::FfiType>::C, cb: <u8 as ::ffi_core::FfiType>::C) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
         unsafe {
             LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state| {
                 let __ffi_cb_ = ::ffi_core::__private::lift_arg::<bool>(&__ffi_cb_, "__ffi_cb")?;
                 let __ffi_ud_ = ::ffi_core::__private::lift_arg::<i32>(&__ffi_ud_, "__ffi_ud")?;
-                let __ffi_ud__ = ::ffi_core::__private::lift_arg::<u8>(&__ffi_ud__, "__ffi_ud_")?;
-                crate::flag(__ffi_state, __ffi_cb_, __ffi_ud_, __ffi_ud__)
+                let cb = ::ffi_core::__private::lift_arg::<u8>(&cb, "cb")?;
+                crate::flag(__ffi_state, __ffi_cb_, __ffi_ud_, cb)
             })
         }
     }
@@ -166,7 +166,7 @@ mod __ffi_glue {
                 let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
                 let mut __ffi_cb_: ::core::option::Option<bool> = ::core::option::Option::None;
                 let mut __ffi_ud_: ::core::option::Option<i32> = ::core::option::Option::None;
-                let mut __ffi_ud__: ::core::option::Option<u8> = ::core::option::Option::None;
+                let mut cb: ::core::option::Option<u8> = ::core::option::Option::None;
                 ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
                     "ffiCb" => {
                         __ffi_cb_ = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "ffiCb")?);
@@ -176,16 +176,16 @@ mod __ffi_glue {
                         __ffi_ud_ = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "ffiUd")?);
                         ::core::result::Result::Ok(true)
                     }
-                    "ffiUd" => {
-                        __ffi_ud__ = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "ffiUd")?);
+                    "cb" => {
+                        cb = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "cb")?);
                         ::core::result::Result::Ok(true)
                     }
                     _ => ::core::result::Result::Ok(false),
                 })?;
                 let __ffi_cb_ = ::ffi_core::cbor::required(__ffi_cb_, "ffiCb")?;
                 let __ffi_ud_ = ::ffi_core::cbor::required(__ffi_ud_, "ffiUd")?;
-                let __ffi_ud__ = ::ffi_core::cbor::required(__ffi_ud__, "ffiUd")?;
-                ::ffi_core::cbor::glue::encode_result(crate::flag(__ffi_state, __ffi_cb_, __ffi_ud_, __ffi_ud__))
+                let cb = ::ffi_core::cbor::required(cb, "cb")?;
+                ::ffi_core::cbor::glue::encode_result(crate::flag(__ffi_state, __ffi_cb_, __ffi_ud_, cb))
             })
         }
     }

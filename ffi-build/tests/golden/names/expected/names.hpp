@@ -685,12 +685,12 @@ public:
     /// A sync `bool` result; parameters named like the glue's own.
     ///
     /// Runs on the calling thread.
-    Result<bool> flag(bool __ffi_cb_, int32_t __ffi_ud_, uint8_t __ffi_ud__) {
+    Result<bool> flag(bool __ffi_cb_, int32_t __ffi_ud_, uint8_t cb) {
         if (ctx_ == nullptr) {
             return detail::moved_from("Names");
         }
         detail::Inline<bool> ffi_slot;
-        names_flag(ctx_, &detail::answer_inline<bool, &detail::msg_bool>, &ffi_slot, __ffi_cb_, __ffi_ud_, __ffi_ud__);
+        names_flag(ctx_, &detail::answer_inline<bool, &detail::msg_bool>, &ffi_slot, __ffi_cb_, __ffi_ud_, cb);
         return std::move(ffi_slot).take();
     }
 

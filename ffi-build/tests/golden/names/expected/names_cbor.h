@@ -45,7 +45,7 @@ extern "C" {
 void *names_create_cbor(FFICallBack cb, void *userData, const uint8_t *req, size_t len);
 
 /* flag: A sync `bool` result; parameters named like the glue's own.
- *   request: { "ffiCb": bool, "ffiUd": int32, "ffiUd": uint8 }
+ *   request: { "ffiCb": bool, "ffiUd": int32, "cb": uint8 }
  *   answer:  bool */
 int names_flag_cbor(void *ctx, FFICallBack cb, void *userData, const uint8_t *req, size_t len);
 

@@ -309,17 +309,17 @@ func NewNamesContext(ctx context.Context, ctx_ uint32, cb uint32, userData uint3
 }
 
 // A sync `bool` result; parameters named like the glue's own.
-func (t *Names) Flag(ffiCb bool, ffiUd int32, ffiUd_ uint8) (bool, error) {
-	return t.FlagContext(context.Background(), ffiCb, ffiUd, ffiUd_)
+func (t *Names) Flag(ffiCb bool, ffiUd int32, cb uint8) (bool, error) {
+	return t.FlagContext(context.Background(), ffiCb, ffiUd, cb)
 }
 
 // FlagContext is Flag with a context, checked before the call (the call
 // runs on the calling thread and cannot be interrupted).
-func (t *Names) FlagContext(ctx context.Context, ffiCb bool, ffiUd int32, ffiUd_ uint8) (bool, error) {
+func (t *Names) FlagContext(ctx context.Context, ffiCb bool, ffiUd int32, cb uint8) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	answer := C.namesgo_sync_flag(t.ctx, C.bool(ffiCb), C.int32_t(ffiUd), C.uint8_t(ffiUd_))
+	answer := C.namesgo_sync_flag(t.ctx, C.bool(ffiCb), C.int32_t(ffiUd), C.uint8_t(cb))
 	if err := captureErr(&answer); err != nil {
 		return false, err
 	}

@@ -147,7 +147,7 @@ void *names_create(FFICallBack cb, void *userData, uint32_t ctx_, uint32_t cb_, 
  * Sync: runs on the calling thread; cb is called before this returns.
  * On RET_OK, msg points to a bool (len == sizeof it).
  */
-int names_flag(void *ctx, FFICallBack cb, void *userData, bool __ffi_cb_, int32_t __ffi_ud_, uint8_t __ffi_ud__);
+int names_flag(void *ctx, FFICallBack cb, void *userData, bool __ffi_cb_, int32_t __ffi_ud_, uint8_t cb_);
 
 /**
  * Parameters named like the C++ wrapper's locals, members and namespaces.

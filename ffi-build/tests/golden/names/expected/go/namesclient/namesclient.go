@@ -19,14 +19,14 @@ type Str struct {
 }
 
 // A sync `bool` result; parameters named like the glue's own.
-func (cl *Client) Flag(ffiCb bool, ffiUd int32, ffiUd_ uint8) (bool, error) {
-	return cl.FlagContext(context.Background(), ffiCb, ffiUd, ffiUd_)
+func (cl *Client) Flag(ffiCb bool, ffiUd int32, cb uint8) (bool, error) {
+	return cl.FlagContext(context.Background(), ffiCb, ffiUd, cb)
 }
 
 // FlagContext is Flag with a context: when ctx ends first, ctx.Err()
 // is returned at once (the server still finishes the call).
-func (cl *Client) FlagContext(ctx context.Context, ffiCb bool, ffiUd int32, ffiUd_ uint8) (bool, error) {
-	return callAs[bool](cl, ctx, "flag", map[string]any{"ffiCb": ffiCb, "ffiUd": ffiUd, "ffiUd": ffiUd_})
+func (cl *Client) FlagContext(ctx context.Context, ffiCb bool, ffiUd int32, cb uint8) (bool, error) {
+	return callAs[bool](cl, ctx, "flag", map[string]any{"ffiCb": ffiCb, "ffiUd": ffiUd, "cb": cb})
 }
 
 // Parameters named like the C++ wrapper's locals, members and namespaces.
