@@ -186,7 +186,10 @@ fn random_libraries_compile_in_every_language() {
         dir.display()
     );
     for (i, msgs) in &failures {
-        let name = cases.iter().find(|c| c.index == *i).map_or("?", |c| &c.lib.name);
+        let name = cases
+            .iter()
+            .find(|c| c.index == *i)
+            .map_or("?", |c| &c.lib.name);
         report.push_str(&format!(
             "\n=== library {i} ({name}, rust/g{i:04}/src/lib.rs)\n"
         ));
@@ -319,10 +322,7 @@ fn write_sources(dir: &Path, cases: &[Case]) {
         .filter(|l| l.starts_with("require") || l.starts_with("go "))
         .map(|l| format!("{l}\n"))
         .collect();
-    write(
-        &go.join("go.mod"),
-        &format!("module ffigen\n\n{requires}"),
-    );
+    write(&go.join("go.mod"), &format!("module ffigen\n\n{requires}"));
     std::fs::copy(root.join("go.sum"), go.join("go.sum")).unwrap();
     for case in cases {
         for (rel, content) in &case.generated.files {
@@ -392,7 +392,10 @@ fn check_rust(dir: &Path, _cases: &[Case]) -> Outcome {
     if !out.status.success() {
         let text = output_text(&out);
         let mut any = false;
-        for line in text.lines().filter(|l| l.contains("error") || l.contains("warning")) {
+        for line in text
+            .lines()
+            .filter(|l| l.contains("error") || l.contains("warning"))
+        {
             any = true;
             outcome.failures.push(Failure {
                 index: attribute(line),
@@ -503,7 +506,12 @@ fn check_c(dir: &Path, cases: &[Case]) -> Outcome {
                 let dir = c.join(case.crate_name());
                 cmd.arg(format!("{}/native.c", case.crate_name()));
                 cmd.arg(format!("{}/cbor.c", case.crate_name()));
-                for f in ["native.c".into(), "cbor.c".into(), format!("{lib}.h"), format!("{lib}_cbor.h")] {
+                for f in [
+                    "native.c".into(),
+                    "cbor.c".into(),
+                    format!("{lib}.h"),
+                    format!("{lib}_cbor.h"),
+                ] {
                     inputs.push(dir.join(f));
                 }
             }

@@ -58,6 +58,7 @@ pub struct Config {
 /// identifiers or standard macros of C, C++ or Go, plus the names the
 /// generated C, C++, Go and Rust code uses for its own parameters, locals,
 /// helpers and imported packages. All are legal plain Rust identifiers.
+#[rustfmt::skip]
 const SNAKE: &[&str] = &[
     // C and C++ keywords and alternative tokens
     "auto", "bool", "char", "class", "default", "delete", "double", "float", "int", "long",
@@ -98,6 +99,7 @@ const SNAKE: &[&str] = &[
 
 /// Identifiers that are keywords in Rust and so need `r#` (used only with
 /// [`Config::raw_idents`]).
+#[rustfmt::skip]
 const RAW: &[&str] = &[
     "type", "match", "fn", "impl", "loop", "mod", "move", "mut", "ref", "static", "struct",
     "trait", "where", "const", "enum", "extern", "for", "if", "in", "let", "return", "while",
@@ -109,6 +111,7 @@ const RAW: &[&str] = &[
 /// CamelCase names for types, state structs and enum variants: names the
 /// generated C++ namespace, Go packages and C header declare themselves,
 /// and keywords once capitalised.
+#[rustfmt::skip]
 const CAMEL: &[&str] = &[
     "Context", "Error", "Client", "Handle", "Str", "Bytes", "Callback", "Event", "Future",
     "Type", "Interface", "Map", "Chan", "Func", "Class", "Namespace", "Default", "Int", "Bool",
@@ -135,10 +138,12 @@ const CAMEL: &[&str] = &[
 /// Also avoided (see [`library`]): a type named `New<State>` or
 /// `New<State>Context` (the Go constructors), and an enum constant
 /// `<Enum><Variant>` equal to a type name or another constant.
+#[rustfmt::skip]
 const AVOID_TYPES: &[&str] = &[
     "Bytes", "Client", "Dial", "ErrClosed", "Marshal", "NewClient", "Unmarshal",
 ];
 
+#[rustfmt::skip]
 const PRIMITIVES: &[&str] = &[
     "bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64",
 ];
@@ -225,9 +230,18 @@ impl Namer<'_> {
     fn function(&mut self, derived: &[&str]) -> String {
         const AVOID: &[&str] = &[
             // C symbols and C++/Go members the generated API defines itself.
-            "create", "destroy", "register_host_fn", "host_complete", "add_event_listener",
-            "remove_event_listener", "cancel", "abi_version", "free", "close",
-            "remove_listener", "main",
+            "create",
+            "destroy",
+            "register_host_fn",
+            "host_complete",
+            "add_event_listener",
+            "remove_event_listener",
+            "cancel",
+            "abi_version",
+            "free",
+            "close",
+            "remove_listener",
+            "main",
         ];
         loop {
             let base = if self.config.raw_idents && self.rng.chance(10) {
@@ -302,7 +316,7 @@ impl Gen<'_> {
             };
         }
         match roll % 10 {
-            0..=3 => Ty::Prim(*self.rng().pick(PRIMITIVES)),
+            0..=3 => Ty::Prim(PRIMITIVES[self.rng().below(PRIMITIVES.len())]),
             4 => Ty::String,
             5 => Ty::Bytes,
             _ if !self.defined.is_empty() => {
@@ -310,7 +324,7 @@ impl Gen<'_> {
                 let i = self.rng().below(n);
                 Ty::Named(self.defined[i].0.clone())
             }
-            _ => Ty::Prim(*self.rng().pick(PRIMITIVES)),
+            _ => Ty::Prim(PRIMITIVES[self.rng().below(PRIMITIVES.len())]),
         }
     }
 

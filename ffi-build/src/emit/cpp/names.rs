@@ -2,7 +2,7 @@
 //! it refers to come from `CNames`.
 
 use crate::emit::c::names::primitive;
-use crate::ir::{Param, Library, TypeRef};
+use crate::ir::{Library, Param, TypeRef};
 
 use crate::emit::keywords::RESERVED;
 

@@ -3,7 +3,8 @@
 
 use super::names::{GoNames, method_names};
 use super::types::{
-    doc_comment, func_lit, go_type, lift_expr, lower_expr, message_go_type, message_lifter, message_lowerer,
+    doc_comment, func_lit, go_type, lift_expr, lower_expr, message_go_type, message_lifter,
+    message_lowerer,
 };
 use crate::ir::{Event, Function, HostFn, Library, Message, Param, TypeRef};
 use std::fmt::Write;
