@@ -197,7 +197,12 @@ impl<'a> GoNames<'a> {
 
     /// A parameter: lowerCamel, never shadowing what the body uses.
     pub(crate) fn param(&self, rust_name: &str, index: usize) -> String {
-        let name = lower_camel(rust_name);
+        // A CamelCase Rust name (`Priority`) would shadow the type of that
+        // name in the body: its first letter is lowered.
+        let mut name = lower_camel(rust_name);
+        if let Some(first) = name.chars().next().filter(char::is_ascii_uppercase) {
+            name.replace_range(..1, &first.to_ascii_lowercase().to_string());
+        }
         if name.is_empty() {
             return format!("arg{index}");
         }
@@ -367,6 +372,8 @@ mod tests {
         assert_eq!(n.param("lowest", 0), "lowest");
         assert_eq!(n.param("_", 3), "arg3");
         assert_eq!(n.param("job_id", 0), "jobID");
+        assert_eq!(n.param("Priority", 0), "priority");
+        assert_eq!(n.param("C", 0), "c");
         assert_eq!(n.c_field("type"), "_type");
         assert_eq!(n.c_field("default"), "default_");
     }
