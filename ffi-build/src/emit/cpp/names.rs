@@ -126,13 +126,18 @@ impl<'a> CppNames<'a> {
     }
 
     /// The parameter names of one wrapper, distinct from each other and
-    /// from what its body uses: its locals (`ffi_*`), the class members
-    /// and the namespaces it names.
+    /// from what its body uses: its locals (`ffi_*`), the class members,
+    /// the namespaces it names, and types (`Result`, `Error`, the library's
+    /// types): a CamelCase name gets a lowercase first letter.
     pub(crate) fn params(&self, params: &[Param]) -> Vec<String> {
         const BODY: &[&str] = &["detail", "std", "ctx_", "callbacks_"];
         let mut out: Vec<String> = Vec::new();
         for p in params {
-            let mut name = escape(&p.name);
+            let mut lowered = p.name.clone();
+            if let Some(first) = lowered.chars().next().filter(char::is_ascii_uppercase) {
+                lowered.replace_range(..1, &first.to_ascii_lowercase().to_string());
+            }
+            let mut name = escape(&lowered);
             if name.starts_with("ffi_") || BODY.contains(&name.as_str()) {
                 name.push('_');
             }
