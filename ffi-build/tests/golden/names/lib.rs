@@ -1,6 +1,7 @@
 //! Names the generated code uses itself, types the C headers spell, classes
 //! and helpers of the C++ and Go runtimes, a sync `bool` result, and doc
 //! text that could end or extend a comment.
+#![allow(non_snake_case)]
 use ffi_core::prelude::*;
 
 /// Ends a C comment */ and opens one /* here.
@@ -37,7 +38,8 @@ pub fn flag(_s: &Names, __ffi_cb: bool, __ffi_ud: i32, cb: u8) -> Result<bool, S
     Ok(__ffi_cb && __ffi_ud > i32::from(cb))
 }
 
-/// Parameters named like the C++ wrapper's locals, members and namespaces.
+/// Parameters named like the C++ wrapper's locals, members, namespaces and
+/// types.
 #[ffi]
 pub async fn later(
     _s: &Names,
@@ -45,8 +47,10 @@ pub async fn later(
     std: Vec<String>,
     ctx_: i64,
     detail: Option<Inline>,
+    Inline: Inline,
+    Error: u8,
 ) -> Result<Vec<Str>, String> {
-    let _ = (std, ctx_, detail);
+    let _ = (std, ctx_, detail, Inline, Error);
     Ok(vec![ffi_done])
 }
 

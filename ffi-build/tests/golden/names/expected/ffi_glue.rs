@@ -44,7 +44,7 @@ mod __ffi_glue {
     /// # Safety
     /// Follows the contract in the generated C header: every pointer argument is NULL or valid for its length for the duration of the call.
     #[unsafe(no_mangle)]
-    pub unsafe extern "C" fn names_later(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, ffi_done: <crate::Str as ::ffi_core::FfiType>::C, std: <::std::vec::Vec<::std::string::String> as ::ffi_core::FfiType>::C, ctx_: <i64 as ::ffi_core::FfiType>::C, detail: <::core::option::Option<crate::Inline> as ::ffi_core::FfiType>::C) -> ::ffi_core::__private::c_int {
+    pub unsafe extern "C" fn names_later(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, ffi_done: <crate::Str as ::ffi_core::FfiType>::C, std: <::std::vec::Vec<::std::string::String> as ::ffi_core::FfiType>::C, ctx_: <i64 as ::ffi_core::FfiType>::C, detail: <::core::option::Option<crate::Inline> as ::ffi_core::FfiType>::C, Inline: <crate::Inline as ::ffi_core::FfiType>::C, Error: <u8 as ::ffi_core::FfiType>::C) -> ::ffi_core::__private::c_int {
         // SAFETY: forwarded from the caller.
         unsafe {
             LIBRARY.call_async(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_context| {
@@ -52,9 +52,11 @@ mod __ffi_glue {
                 let std = ::ffi_core::__private::lift_arg::<::std::vec::Vec<::std::string::String>>(&std, "std")?;
                 let ctx_ = ::ffi_core::__private::lift_arg::<i64>(&ctx_, "ctx_")?;
                 let detail = ::ffi_core::__private::lift_arg::<::core::option::Option<crate::Inline>>(&detail, "detail")?;
+                let Inline = ::ffi_core::__private::lift_arg::<crate::Inline>(&Inline, "Inline")?;
+                let Error = ::ffi_core::__private::lift_arg::<u8>(&Error, "Error")?;
                 Ok(async move {
                     let __ffi_state = __ffi_context.state().await?;
-                    crate::later(__ffi_state, ffi_done, std, ctx_, detail).await
+                    crate::later(__ffi_state, ffi_done, std, ctx_, detail, Inline, Error).await
                 })
             })
         }
@@ -202,6 +204,8 @@ mod __ffi_glue {
                 let mut std: ::core::option::Option<::std::vec::Vec<::std::string::String>> = ::core::option::Option::None;
                 let mut ctx_: ::core::option::Option<i64> = ::core::option::Option::None;
                 let mut detail: ::core::option::Option<::core::option::Option<crate::Inline>> = ::core::option::Option::None;
+                let mut Inline: ::core::option::Option<crate::Inline> = ::core::option::Option::None;
+                let mut Error: ::core::option::Option<u8> = ::core::option::Option::None;
                 ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
                     "ffiDone" => {
                         ffi_done = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "ffiDone")?);
@@ -219,15 +223,25 @@ mod __ffi_glue {
                         detail = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "detail")?);
                         ::core::result::Result::Ok(true)
                     }
+                    "Inline" => {
+                        Inline = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "Inline")?);
+                        ::core::result::Result::Ok(true)
+                    }
+                    "Error" => {
+                        Error = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "Error")?);
+                        ::core::result::Result::Ok(true)
+                    }
                     _ => ::core::result::Result::Ok(false),
                 })?;
                 let ffi_done = ::ffi_core::cbor::required(ffi_done, "ffiDone")?;
                 let std = ::ffi_core::cbor::required(std, "std")?;
                 let ctx_ = ::ffi_core::cbor::required(ctx_, "ctx")?;
                 let detail = ::ffi_core::cbor::required(detail, "detail")?;
+                let Inline = ::ffi_core::cbor::required(Inline, "Inline")?;
+                let Error = ::ffi_core::cbor::required(Error, "Error")?;
                 Ok(async move {
                     let __ffi_state = __ffi_context.state().await?;
-                    ::ffi_core::cbor::glue::encode_result(crate::later(__ffi_state, ffi_done, std, ctx_, detail).await)
+                    ::ffi_core::cbor::glue::encode_result(crate::later(__ffi_state, ffi_done, std, ctx_, detail, Inline, Error).await)
                 })
             })
         }

@@ -694,22 +694,24 @@ public:
         return std::move(ffi_slot).take();
     }
 
-    /// Parameters named like the C++ wrapper's locals, members and namespaces.
+    /// Parameters named like the C++ wrapper's locals, members, namespaces and
+    /// types.
     ///
     /// Runs on the library's worker thread; blocks until it answers.
-    Result<std::vector<Str>> later(const Str &ffi_done_, const std::vector<std::string> &std_, int64_t ctx__, const std::optional<Inline_> &detail_) { return later_async(ffi_done_, std_, ctx__, detail_).get(); }
+    Result<std::vector<Str>> later(const Str &ffi_done_, const std::vector<std::string> &std_, int64_t ctx__, const std::optional<Inline_> &detail_, const Inline_ &inline_, uint8_t error) { return later_async(ffi_done_, std_, ctx__, detail_, inline_, error).get(); }
 
-    /// Parameters named like the C++ wrapper's locals, members and namespaces.
+    /// Parameters named like the C++ wrapper's locals, members, namespaces and
+    /// types.
     ///
     /// Runs on the library's worker thread; the future holds its answer.
-    std::future<Result<std::vector<Str>>> later_async(const Str &ffi_done_, const std::vector<std::string> &std_, int64_t ctx__, const std::optional<Inline_> &detail_) {
+    std::future<Result<std::vector<Str>>> later_async(const Str &ffi_done_, const std::vector<std::string> &std_, int64_t ctx__, const std::optional<Inline_> &detail_, const Inline_ &inline_, uint8_t error) {
         if (ctx_ == nullptr) {
             return detail::ready<std::vector<Str>>(detail::moved_from("Names"));
         }
         detail::Arena ffi_arena;
         auto *ffi_done = new std::promise<Result<std::vector<Str>>>();
         std::future<Result<std::vector<Str>>> ffi_answer = ffi_done->get_future();
-        names_later(ctx_, &detail::answer_promise<std::vector<Str>, &detail::msg_Vec_Str>, ffi_done, detail::lower_Str(ffi_arena, ffi_done_), detail::lower_Vec_String(ffi_arena, std_), ctx__, detail::lower_Option_Inline(ffi_arena, detail_));
+        names_later(ctx_, &detail::answer_promise<std::vector<Str>, &detail::msg_Vec_Str>, ffi_done, detail::lower_Str(ffi_arena, ffi_done_), detail::lower_Vec_String(ffi_arena, std_), ctx__, detail::lower_Option_Inline(ffi_arena, detail_), detail::lower_Inline(ffi_arena, inline_), error);
         return ffi_answer;
     }
 

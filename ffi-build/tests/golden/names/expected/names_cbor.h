@@ -49,8 +49,8 @@ void *names_create_cbor(FFICallBack cb, void *userData, const uint8_t *req, size
  *   answer:  bool */
 int names_flag_cbor(void *ctx, FFICallBack cb, void *userData, const uint8_t *req, size_t len);
 
-/* later: Parameters named like the C++ wrapper's locals, members and namespaces.
- *   request: { "ffiDone": Str, "std": [* tstr], "ctx": int64, ? "detail": Inline / null }
+/* later: Parameters named like the C++ wrapper's locals, members, namespaces and
+ *   request: { "ffiDone": Str, "std": [* tstr], "ctx": int64, ? "detail": Inline / null, "Inline": Inline, "Error": uint8 }
  *   answer:  [* Str] */
 int names_later_cbor(void *ctx, FFICallBack cb, void *userData, const uint8_t *req, size_t len);
 

@@ -98,8 +98,8 @@ static inline namesgo_capture namesgo_sync_flag(uintptr_t h, bool a0, int32_t a1
 	return c;
 }
 
-static inline int namesgo_call_later(uintptr_t h, uintptr_t ud, names_Str a0, names_Vec_String a1, int64_t a2, names_Option_Inline a3) {
-	return names_later((void *)h, namesgo_callback, (void *)ud, a0, a1, a2, a3);
+static inline int namesgo_call_later(uintptr_t h, uintptr_t ud, names_Str a0, names_Vec_String a1, int64_t a2, names_Option_Inline a3, names_Inline a4, uint8_t a5) {
+	return names_later((void *)h, namesgo_callback, (void *)ud, a0, a1, a2, a3, a4, a5);
 }
 */
 import "C"
@@ -330,16 +330,17 @@ func (t *Names) FlagContext(ctx context.Context, ffiCb bool, ffiUd int32, cb uin
 	return bool(*(*C.bool)(valueMsg)), nil
 }
 
-// Parameters named like the C++ wrapper's locals, members and namespaces.
-func (t *Names) Later(ffiDone Str, std []string, ctx_ int64, detail *Inline) ([]Str, error) {
-	return t.LaterContext(context.Background(), ffiDone, std, ctx_, detail)
+// Parameters named like the C++ wrapper's locals, members, namespaces and
+// types.
+func (t *Names) Later(ffiDone Str, std []string, ctx_ int64, detail *Inline, inline Inline, error_ uint8) ([]Str, error) {
+	return t.LaterContext(context.Background(), ffiDone, std, ctx_, detail, inline, error_)
 }
 
 // LaterContext is Later with a context: when ctx ends first, the call is
 // dropped and ctx.Err() returned.
-func (t *Names) LaterContext(ctx context.Context, ffiDone Str, std []string, ctx_ int64, detail *Inline) ([]Str, error) {
+func (t *Names) LaterContext(ctx context.Context, ffiDone Str, std []string, ctx_ int64, detail *Inline, inline Inline, error_ uint8) ([]Str, error) {
 	return invoke(ctx, valueLifter(liftVec_Str), func(p *runtime.Pinner, ud C.uintptr_t) {
-		C.namesgo_call_later(t.ctx, ud, lowerStr_(p, ffiDone), lowerVec_String(p, std), C.int64_t(ctx_), lowerOption_Inline(p, detail))
+		C.namesgo_call_later(t.ctx, ud, lowerStr_(p, ffiDone), lowerVec_String(p, std), C.int64_t(ctx_), lowerOption_Inline(p, detail), lowerInline(p, inline), C.uint8_t(error_))
 	}, t.cancelCall)
 }
 

@@ -150,12 +150,13 @@ void *names_create(FFICallBack cb, void *userData, uint32_t ctx_, uint32_t cb_, 
 int names_flag(void *ctx, FFICallBack cb, void *userData, bool __ffi_cb_, int32_t __ffi_ud_, uint8_t cb_);
 
 /**
- * Parameters named like the C++ wrapper's locals, members and namespaces.
+ * Parameters named like the C++ wrapper's locals, members, namespaces and
+ * types.
  * 
  * Async: runs on the context's worker thread; cb is called from it.
  * On RET_OK, msg points to a names_Vec_Str (len == sizeof it).
  */
-int names_later(void *ctx, FFICallBack cb, void *userData, names_Str ffi_done, names_Vec_String std, int64_t ctx_, names_Option_Inline detail);
+int names_later(void *ctx, FFICallBack cb, void *userData, names_Str ffi_done, names_Vec_String std, int64_t ctx_, names_Option_Inline detail, names_Inline Inline, uint8_t Error);
 
 /* The answer's Go closures are too long for one line.
  * 

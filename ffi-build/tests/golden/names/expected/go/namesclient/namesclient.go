@@ -29,13 +29,14 @@ func (cl *Client) FlagContext(ctx context.Context, ffiCb bool, ffiUd int32, cb u
 	return callAs[bool](cl, ctx, "flag", map[string]any{"ffiCb": ffiCb, "ffiUd": ffiUd, "cb": cb})
 }
 
-// Parameters named like the C++ wrapper's locals, members and namespaces.
-func (cl *Client) Later(ffiDone Str, std []string, ctx_ int64, detail *Inline) ([]Str, error) {
-	return cl.LaterContext(context.Background(), ffiDone, std, ctx_, detail)
+// Parameters named like the C++ wrapper's locals, members, namespaces and
+// types.
+func (cl *Client) Later(ffiDone Str, std []string, ctx_ int64, detail *Inline, inline Inline, error_ uint8) ([]Str, error) {
+	return cl.LaterContext(context.Background(), ffiDone, std, ctx_, detail, inline, error_)
 }
 
 // LaterContext is Later with a context: when ctx ends first, ctx.Err()
 // is returned at once (the server still finishes the call).
-func (cl *Client) LaterContext(ctx context.Context, ffiDone Str, std []string, ctx_ int64, detail *Inline) ([]Str, error) {
-	return callAs[[]Str](cl, ctx, "later", map[string]any{"ffiDone": ffiDone, "std": std, "ctx": ctx_, "detail": detail})
+func (cl *Client) LaterContext(ctx context.Context, ffiDone Str, std []string, ctx_ int64, detail *Inline, inline Inline, error_ uint8) ([]Str, error) {
+	return callAs[[]Str](cl, ctx, "later", map[string]any{"ffiDone": ffiDone, "std": std, "ctx": ctx_, "detail": detail, "Inline": inline, "Error": error_})
 }
