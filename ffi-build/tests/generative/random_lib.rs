@@ -95,6 +95,8 @@ const SNAKE: &[&str] = &[
     "__ffi_cb", "__ffi_ud", "__ffi_ctx", "__ffi_state", "__ffi_context", "__ffi_req",
     "__ffi_len", "__ffi_key", "__ffi_d", "__ffi_e", "__ffi_bytes", "__ffi_other",
     "__ffi_method", "__ffi_glue", "_x", "x_", "a1", "job_id", "http_api", "url", "user_id",
+    // not snake_case, still legal Rust (the generated crates allow the lint)
+    "C", "LIBRARY", "NULL", "EOF", "T",
 ];
 
 /// Identifiers that are keywords in Rust and so need `r#` (used only with
@@ -105,7 +107,7 @@ const RAW: &[&str] = &[
     "trait", "where", "const", "enum", "extern", "for", "if", "in", "let", "return", "while",
     "break", "continue", "else", "use", "dyn", "abstract", "become", "box", "do", "final",
     "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "async",
-    "await",
+    "await", "unsafe", "pub", "true", "false", "gen", "as",
 ];
 
 /// CamelCase names for types, state structs and enum variants: names the
@@ -209,6 +211,14 @@ impl Namer<'_> {
         loop {
             let name = if self.config.raw_idents && self.rng.chance(15) {
                 format!("r#{}", self.rng.pick(RAW))
+            } else if self.rng.chance(4) {
+                // A CamelCase name, maybe a type's. Not a variant of the
+                // prelude: a binding cannot shadow `Ok(..)` or `None`.
+                let name = *self.rng.pick(CAMEL);
+                if ["Ok", "Err", "None", "Some"].contains(&name) {
+                    continue;
+                }
+                name.to_string()
             } else if self.rng.chance(85) {
                 self.rng.pick(SNAKE).to_string()
             } else {
@@ -398,7 +408,8 @@ pub fn library(rng: &mut Rng, index: usize, config: Config) -> RandomLib {
     // has no Go binding: the generator should reject those names.
     let name = loop {
         let word = namer.rng.pick(SNAKE).trim_matches('_');
-        if !["union", "sizeof"].contains(&word) {
+        let lowercase = word.chars().all(|c| !c.is_ascii_uppercase());
+        if lowercase && !["union", "sizeof"].contains(&word) {
             break format!("{word}_{index}");
         }
     };
@@ -445,6 +456,7 @@ pub fn library(rng: &mut Rng, index: usize, config: Config) -> RandomLib {
         } else {
             let _ = writeln!(out, "#[ffi_type]\npub struct {tname} {{");
             let mut taken = HashSet::new();
+            // At least one field: an empty struct is rejected (C has none).
             let n = 1 + g.rng().below(5);
             for _ in 0..n {
                 let f = g.namer.snake(&mut taken);
