@@ -67,3 +67,13 @@ fn shapes() {
 fn raw_names() {
     check_case("raw_names");
 }
+
+#[test]
+fn names() {
+    check_case("names");
+}
+
+#[test]
+fn bare() {
+    check_case("bare");
+}

@@ -105,6 +105,23 @@ pub(crate) const RESERVED: &[&str] = &[
     "linux",
     "unix",
     "assert",
+    "offsetof",
     "NULL",
     "EOF",
+    // Types the generated declarations spell: a field or parameter of that
+    // name would hide the type from the declarations after it.
+    "size_t",
+    "int8_t",
+    "int16_t",
+    "int32_t",
+    "int64_t",
+    "uint8_t",
+    "uint16_t",
+    "uint32_t",
+    "uint64_t",
+    "uintptr_t",
+    "FFIStr",
+    "FFIBytes",
+    "FFICallBack",
+    "FFIHostFn",
 ];

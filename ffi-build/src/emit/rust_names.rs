@@ -24,6 +24,25 @@ pub(crate) fn ident(name: &str) -> Cow<'_, str> {
     }
 }
 
+/// The glue's local name for each parameter: the author's name (raw when
+/// it is a keyword), unless it could be one the glue uses itself (every
+/// `__ffi*` name, and the `LIBRARY` static that a binding cannot shadow):
+/// those get a trailing `_`, as many as keep them distinct.
+pub(crate) fn locals(params: &[crate::ir::Param]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in params {
+        let mut name = ident(&p.name).into_owned();
+        if name.starts_with("__ffi") || name == "LIBRARY" {
+            name.push('_');
+            while out.contains(&name) {
+                name.push('_');
+            }
+        }
+        out.push(name);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::ident;

@@ -4,9 +4,7 @@
 // machine, through its CBOR ABI served over a socket (see Dial).
 package benchlibclient
 
-import (
-	"context"
-)
+import "context"
 
 // One small item of [`Record`].
 type Item struct {

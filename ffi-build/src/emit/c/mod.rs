@@ -135,15 +135,26 @@ fn compound(w: &mut Writer, n: &CNames, c: &Compound) {
     );
 }
 
+/// Text from the author (a doc line) made safe inside a C block comment:
+/// no `*/` that would end it early, no `/*` that `-Wcomment` rejects.
+pub(crate) fn comment_text(text: &str) -> String {
+    text.replace("*/", "* /").replace("/*", "/ *")
+}
+
 fn doc(w: &mut Writer, docs: &[String]) {
     if docs.is_empty() {
         return;
     }
     w.line("/**");
     for line in docs {
-        w.line(format!(" * {}", line.replace("*/", "* /")));
+        w.line(format!(" * {}", comment_text(line)));
     }
     w.line(" */");
+}
+
+/// Author's doc lines for a comment written without [`doc`].
+fn escaped(docs: &[String]) -> Vec<String> {
+    docs.iter().map(|d| comment_text(d)).collect()
 }
 
 /// Describes a message for a comment: what `msg`/`len` hold.
@@ -160,11 +171,24 @@ pub(crate) fn describe(n: &CNames, owner: &str, m: Message<'_>) -> String {
     }
 }
 
+/// `, type name` per parameter, after the `ctx`, `cb` and `userData` every
+/// function takes: a parameter of one of those names gets a trailing `_`
+/// (as many as keep the names distinct).
 fn params_c(n: &CNames, params: &[Param]) -> String {
-    params
-        .iter()
-        .map(|p| format!(", {}", declare(n, &p.ty, &n.ident(&p.name))))
-        .collect()
+    // Never the names the functions' own parameters have.
+    let mut names: Vec<String> = ["ctx", "cb", "userData", "self"]
+        .map(String::from)
+        .to_vec();
+    let mut out = String::new();
+    for p in params {
+        let mut name = n.ident(&p.name);
+        while names.contains(&name) {
+            name.push('_');
+        }
+        out.push_str(&format!(", {}", declare(n, &p.ty, &name)));
+        names.push(name);
+    }
+    out
 }
 
 /// `T name`, or `T *name` for a handle.
@@ -307,7 +331,7 @@ fn functions(w: &mut Writer, lib: &Library, n: &CNames) {
     }
     for h in &lib.hosts {
         let docs = with_notes(
-            &h.docs,
+            &escaped(&h.docs),
             [
                 format!(
                     "Host function \"{}\" (register it with register_host_fn).",
@@ -327,7 +351,7 @@ fn functions(w: &mut Writer, lib: &Library, n: &CNames) {
     }
     for e in &lib.events {
         let docs = with_notes(
-            &e.docs,
+            &escaped(&e.docs),
             [
                 format!("Event \"{}\" (listen with add_event_listener).", e.name),
                 format!(

@@ -174,7 +174,7 @@ fn comment(out: &mut String, f: &Function, name: &str, answer: &str, object: boo
     let doc = f
         .docs
         .first()
-        .map(|d| format!(" {}", d.trim()))
+        .map(|d| format!(" {}", super::c::comment_text(d.trim())))
         .unwrap_or_default();
     let req = if req.is_empty() {
         "{} (or an empty request)".to_string()

@@ -65,10 +65,11 @@ pub(crate) fn class(out: &mut String, lib: &Library, names: &Names) {
 pub(super) fn params_decl(names: &Names, params: &[Param]) -> String {
     params
         .iter()
-        .map(|p| {
+        .zip(names.cpp.params(params))
+        .map(|(p, name)| {
             let ty = names.cpp.param_ty(&p.ty);
             let sep = if ty.ends_with('&') { "" } else { " " };
-            format!("{ty}{sep}{}", names.cpp.ident(&p.name))
+            format!("{ty}{sep}{name}")
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -79,7 +80,8 @@ pub(super) fn lowered_args(names: &Names, params: &[Param]) -> (String, bool) {
     let arena = params.iter().any(|p| CLayout::of(&p.ty).needs_arena());
     let args = params
         .iter()
-        .map(|p| format!(", {}", lower(names, &p.ty, &names.cpp.ident(&p.name))))
+        .zip(names.cpp.params(params))
+        .map(|(p, name)| format!(", {}", lower(names, &p.ty, &name)))
         .collect();
     (args, arena)
 }
@@ -148,8 +150,7 @@ fn method(
         out.push_str(&fill(METHOD_SYNC, &common));
         return;
     };
-    let forward: Vec<String> = f.params.iter().map(|p| n.ident(&p.name)).collect();
-    let forward = forward.join(", ");
+    let forward = n.params(&f.params).join(", ");
     let mut values = common.to_vec();
     values.extend([
         ("async_name", async_name),

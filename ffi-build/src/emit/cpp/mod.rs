@@ -98,12 +98,15 @@ pub(crate) fn header(lib: &Library) -> String {
     out
 }
 
-/// `///` comments from the Rust docs.
+/// `///` comments from the Rust docs. A line ending in a backslash would
+/// splice the next line into the comment, so it gets a closing `.`.
 pub(crate) fn doc(out: &mut String, indent: &str, docs: &[String]) {
     for line in docs {
         let line = line.trim_end();
         if line.is_empty() {
             let _ = writeln!(out, "{indent}///");
+        } else if line.ends_with('\\') {
+            let _ = writeln!(out, "{indent}/// {line}.");
         } else {
             let _ = writeln!(out, "{indent}/// {line}");
         }

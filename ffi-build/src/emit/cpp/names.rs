@@ -2,13 +2,26 @@
 //! it refers to come from `CNames`.
 
 use crate::emit::c::names::primitive;
-use crate::ir::{Library, TypeRef};
+use crate::ir::{Library, Param, TypeRef};
 
 use crate::emit::keywords::RESERVED;
 
 /// Names the generated namespace declares itself; a library type with one
 /// of these names gets a trailing underscore.
-const NAMESPACE_NAMES: &[&str] = &["Result", "Error", "detail"];
+const NAMESPACE_NAMES: &[&str] = &[
+    "Result",
+    "Error",
+    "detail",
+    // Classes of `detail`, whose functions name library types unqualified.
+    "Arena",
+    "CApi",
+    "Callbacks",
+    "HostReply",
+    "HostShared",
+    "HostSlot",
+    "Inline",
+    "ListenerSlot",
+];
 
 /// Members every generated class has; methods, `set_*` and `on_*` that
 /// would collide with them (or with each other) get a trailing underscore.
@@ -107,9 +120,33 @@ impl<'a> CppNames<'a> {
         }
     }
 
-    /// A field, parameter or enum variant.
+    /// A field or enum variant.
     pub(crate) fn ident(&self, name: &str) -> String {
         escape(name)
+    }
+
+    /// The parameter names of one wrapper, distinct from each other and
+    /// from what its body uses: its locals (`ffi_*`), the class members,
+    /// the namespaces it names, and types (`Result`, `Error`, the library's
+    /// types): a CamelCase name gets a lowercase first letter.
+    pub(crate) fn params(&self, params: &[Param]) -> Vec<String> {
+        const BODY: &[&str] = &["detail", "std", "ctx_", "callbacks_"];
+        let mut out: Vec<String> = Vec::new();
+        for p in params {
+            let mut lowered = p.name.clone();
+            if let Some(first) = lowered.chars().next().filter(char::is_ascii_uppercase) {
+                lowered.replace_range(..1, &first.to_ascii_lowercase().to_string());
+            }
+            let mut name = escape(&lowered);
+            if name.starts_with("ffi_") || BODY.contains(&name.as_str()) {
+                name.push('_');
+            }
+            while out.contains(&name) {
+                name.push('_');
+            }
+            out.push(name);
+        }
+        out
     }
 
     /// `detail::lower_<mangle>`: C++ value -> C value.

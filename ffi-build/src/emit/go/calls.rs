@@ -3,7 +3,8 @@
 
 use super::names::{GoNames, method_names};
 use super::types::{
-    doc_comment, go_type, lift_expr, lower_expr, message_go_type, message_lifter, message_lowerer,
+    doc_comment, func_lit, go_type, lift_expr, lower_expr, message_go_type, message_lifter,
+    message_lowerer,
 };
 use crate::ir::{CLayout, Event, Function, HostFn, Library, Message, Param, TypeRef};
 use std::fmt::Write;
@@ -531,15 +532,19 @@ func (t *{state}) {setter}(fn {fn_type}) error {{
 \t\treturn t.setHost({name:?}, nil)
 \t}}
 \treturn t.setHost({name:?}, func(answer hostAnswer, reqMsg *C.char, reqLen C.size_t) {{
-{lift}\t\tserveHost({name:?}, answer, func() ({ret}, error) {{ {run} }}, {lower})
+{lift}\t\tserveHost({name:?}, answer, {run}, {lower})
 \t}})
 }}
 
 ",
         name = h.name,
         lift = lift_message(&h.name, &h.params, &names, "answerError(answer, err)", n),
-        ret = message_go_type(h.ret.as_ref()),
-        lower = message_lowerer(h.ret.as_ref(), n),
+        run = func_lit(
+            &format!("func() ({}, error)", message_go_type(h.ret.as_ref())),
+            &run,
+            "\t\t"
+        ),
+        lower = message_lowerer(h.ret.as_ref(), n, "\t\t"),
     );
 }
 

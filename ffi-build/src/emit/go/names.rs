@@ -203,7 +203,12 @@ impl<'a> GoNames<'a> {
 
     /// A parameter: lowerCamel, never shadowing what the body uses.
     pub(crate) fn param(&self, rust_name: &str, index: usize) -> String {
-        let name = lower_camel(rust_name);
+        // A CamelCase Rust name (`Priority`) would shadow the type of that
+        // name in the body: its first letter is lowered.
+        let mut name = lower_camel(rust_name);
+        if let Some(first) = name.chars().next().filter(char::is_ascii_uppercase) {
+            name.replace_range(..1, &first.to_ascii_lowercase().to_string());
+        }
         if name.is_empty() {
             return format!("arg{index}");
         }
@@ -242,9 +247,11 @@ impl<'a> GoNames<'a> {
     }
 
     /// `liftEchoRequest`, `liftVec_String`: a (CamelCase) struct's name has
-    /// no `_`, a compound's mangled name always has one.
+    /// no `_`, a compound's mangled name always has one. A type named like
+    /// a helper of the runtime (`liftStr`, ...) gets a trailing `_`.
     pub(crate) fn lift_fn(&self, ty: &TypeRef) -> String {
-        format!("lift{}", ty.mangle())
+        const RUNTIME: &[&str] = &["Bytes", "Empty", "FFIBytes", "Func", "Str", "String"];
+        converter("lift", ty, RUNTIME)
     }
 
     /// `liftPatternHandle`: a handle the library answered -> `*Pattern`.
@@ -253,7 +260,17 @@ impl<'a> GoNames<'a> {
     }
 
     pub(crate) fn lower_fn(&self, ty: &TypeRef) -> String {
-        format!("lower{}", ty.mangle())
+        const RUNTIME: &[&str] = &["Bytes", "BytesMsg", "EmptyMsg", "Str", "StringMsg"];
+        converter("lower", ty, RUNTIME)
+    }
+}
+
+fn converter(prefix: &str, ty: &TypeRef, runtime: &[&str]) -> String {
+    match ty {
+        TypeRef::Struct(name) | TypeRef::Enum(name) if runtime.contains(&name.as_str()) => {
+            format!("{prefix}{name}_")
+        }
+        _ => format!("{prefix}{}", ty.mangle()),
     }
 }
 
@@ -366,6 +383,8 @@ mod tests {
         assert_eq!(n.param("lowest", 0), "lowest");
         assert_eq!(n.param("_", 3), "arg3");
         assert_eq!(n.param("job_id", 0), "jobID");
+        assert_eq!(n.param("Priority", 0), "priority");
+        assert_eq!(n.param("C", 0), "c");
         assert_eq!(n.c_field("type"), "_type");
         assert_eq!(n.c_field("default"), "default_");
     }

@@ -39,8 +39,25 @@ fn primitive(p: Primitive) -> &'static str {
     }
 }
 
+/// Whether [`doc_comment`] writes any line for `docs` (without a fallback).
+fn has_docs(docs: &[String]) -> bool {
+    docs.iter().any(|l| !l.trim_end().is_empty())
+}
+
 /// `// line` for each line of Rust docs, or `fallback` when there are none.
+/// Blank lines are kept only between paragraphs, one each, as gofmt
+/// leaves a doc comment.
 pub(crate) fn doc_comment(out: &mut String, indent: &str, docs: &[String], fallback: &str) {
+    let mut kept: Vec<&str> = Vec::new();
+    for line in docs.iter().map(|l| l.trim_end()) {
+        if !line.is_empty() || kept.last().is_some_and(|l| !l.is_empty()) {
+            kept.push(line);
+        }
+    }
+    while kept.last() == Some(&"") {
+        kept.pop();
+    }
+    let docs = kept;
     if docs.is_empty() {
         if !fallback.is_empty() {
             let _ = writeln!(out, "{indent}// {fallback}");
@@ -48,7 +65,6 @@ pub(crate) fn doc_comment(out: &mut String, indent: &str, docs: &[String], fallb
         return;
     }
     for line in docs {
-        let line = line.trim_end();
         if line.is_empty() {
             let _ = writeln!(out, "{indent}//");
         } else if line.starts_with(' ') {
@@ -90,7 +106,7 @@ pub(crate) fn struct_type(
     let _ = writeln!(out, "type {} struct {{", s.name);
     let mut block = Vec::new();
     for f in &s.fields {
-        if !f.docs.is_empty() {
+        if has_docs(&f.docs) {
             out.push_str(&aligned("\t", &std::mem::take(&mut block)));
             doc_comment(out, "\t", &f.docs, "");
         }
@@ -132,7 +148,7 @@ pub(crate) fn enum_type(out: &mut String, e: &EnumDef, n: &GoNames, fallback_doc
     let _ = writeln!(out, "type {} int32\n\nconst (", e.name);
     let mut block = Vec::new();
     for (i, v) in e.variants.iter().enumerate() {
-        if !v.docs.is_empty() {
+        if has_docs(&v.docs) {
             out.push_str(&aligned("\t", &std::mem::take(&mut block)));
             doc_comment(out, "\t", &v.docs, "");
         }
@@ -346,17 +362,33 @@ pub(crate) fn message_lifter(ty: Option<&TypeRef>, n: &GoNames) -> String {
     }
 }
 
+/// A function literal with one statement, laid out as gofmt does: on one
+/// line when its signature and statement together take at most 100
+/// columns, else with the statement on a line of its own (`indent` is the
+/// indentation of the line the literal starts on).
+pub(crate) fn func_lit(signature: &str, stmt: &str, indent: &str) -> String {
+    if signature.len() + stmt.len() <= 100 {
+        format!("{signature} {{ {stmt} }}")
+    } else {
+        format!("{signature} {{\n{indent}\t{stmt}\n{indent}}}")
+    }
+}
+
 /// A `func(p *runtime.Pinner, v T) (*C.char, C.size_t)` for a message of
-/// type `ty` (a host function's answer).
-pub(crate) fn message_lowerer(ty: Option<&TypeRef>, n: &GoNames) -> String {
+/// type `ty` (a host function's answer), as written on a line indented by
+/// `indent`.
+pub(crate) fn message_lowerer(ty: Option<&TypeRef>, n: &GoNames, indent: &str) -> String {
     match Message::of_type(ty) {
         Message::Empty => "lowerEmptyMsg".into(),
         Message::Str => "lowerStringMsg".into(),
         Message::Bytes => "lowerBytesMsg".into(),
-        Message::Value(t) => format!(
-            "func(p *runtime.Pinner, v {}) (*C.char, C.size_t) {{ return valueMsg(p, {}) }}",
-            go_type(t),
-            lower_expr(t, "v", n)
+        Message::Value(t) => func_lit(
+            &format!(
+                "func(p *runtime.Pinner, v {}) (*C.char, C.size_t)",
+                go_type(t)
+            ),
+            &format!("return valueMsg(p, {})", lower_expr(t, "v", n)),
+            indent,
         ),
         Message::Args(_) => unreachable!("an answer is one value"),
     }

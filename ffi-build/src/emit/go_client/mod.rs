@@ -30,7 +30,11 @@ pub(crate) fn package(lib: &Library) -> Vec<(String, String)> {
         "{GENERATED}// Package {pkg} calls the {} library in another process or on another\n// machine, through its CBOR ABI served over a socket (see Dial).\npackage {pkg}\n\n",
         lib.name
     );
-    let mut imports = vec!["context"];
+    // Only calls use context, only enums strconv, only objects the rest.
+    let mut imports = Vec::new();
+    if !lib.methods.is_empty() || !lib.statics.is_empty() || !lib.objects.is_empty() {
+        imports.push("context");
+    }
     if !lib.objects.is_empty() {
         imports.extend(["errors", "runtime", "sync/atomic"]);
     }
@@ -45,8 +49,16 @@ pub(crate) fn package(lib: &Library) -> Vec<(String, String)> {
         imports.push("strconv");
     }
     imports.sort_unstable();
-    let imports: String = imports.iter().map(|i| format!("\t{i:?}\n")).collect();
-    let _ = write!(out, "import (\n{imports})\n\n");
+    match imports.as_slice() {
+        [] => {}
+        [one] => {
+            let _ = write!(out, "import {one:?}\n\n");
+        }
+        many => {
+            let list: String = many.iter().map(|i| format!("\t{i:?}\n")).collect();
+            let _ = write!(out, "import (\n{list})\n\n");
+        }
+    }
     for t in &lib.types {
         match t {
             crate::ir::TypeDef::Struct(s) => struct_decl(&mut out, s, &n),

@@ -6,7 +6,7 @@
 
 use super::shell::{INDENT, Receiver, ctor_body, finish, method_body, rust_type};
 use crate::emit::c::names::CNames;
-use crate::emit::rust_names::ident;
+use crate::emit::rust_names::locals;
 use crate::emit::wire::wire_name;
 use crate::ir::{Function, Library, Object, Param, TypeRef};
 use std::fmt::Write;
@@ -45,14 +45,15 @@ fn wire_type(lib: &Library, ty: &TypeRef) -> String {
     }
 }
 
-/// Statements that decode the request map into one local per parameter.
+/// Statements that decode the request map into one local per parameter
+/// (named by [`locals`]).
 fn decode(lib: &Library, params: &[Param], indent: &str) -> String {
     let mut s = format!("{indent}let __ffi_bytes = {C}::glue::request(__ffi_req, __ffi_len)?;\n");
-    for p in params {
+    let locals = locals(params);
+    for (p, local) in params.iter().zip(&locals) {
         let _ = writeln!(
             s,
-            "{indent}let mut {}: ::core::option::Option<{}> = ::core::option::Option::None;",
-            ident(&p.name),
+            "{indent}let mut {local}: ::core::option::Option<{}> = ::core::option::Option::None;",
             wire_type(lib, &p.ty)
         );
     }
@@ -67,33 +68,29 @@ fn decode(lib: &Library, params: &[Param], indent: &str) -> String {
         s,
         "{indent}{C}::session::scoped(&__ffi_session, || {C}::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {{"
     );
-    for p in params {
+    for (p, local) in params.iter().zip(&locals) {
         let w = wire_name(&p.name);
         let _ = writeln!(
             s,
-            "{indent}    {w:?} => {{\n{indent}        {} = ::core::option::Option::Some({C}::field(__ffi_d, {w:?})?);\n\
-             {indent}        ::core::result::Result::Ok(true)\n{indent}    }}",
-            ident(&p.name)
+            "{indent}    {w:?} => {{\n{indent}        {local} = ::core::option::Option::Some({C}::field(__ffi_d, {w:?})?);\n\
+             {indent}        ::core::result::Result::Ok(true)\n{indent}    }}"
         );
     }
     let _ = writeln!(
         s,
         "{indent}    _ => ::core::result::Result::Ok(false),\n{indent}}}))?;"
     );
-    for p in params {
+    for (p, local) in params.iter().zip(&locals) {
         let _ = writeln!(
             s,
-            "{indent}let {0} = {C}::required({0}, {1:?})?;",
-            ident(&p.name),
+            "{indent}let {local} = {C}::required({local}, {:?})?;",
             wire_name(&p.name)
         );
         if let TypeRef::Object { name, .. } = &p.ty {
             let _ = writeln!(
                 s,
-                "{indent}let {0} = LIBRARY.object_arg::<{1}>({2}, {0}.0, {3:?})?;",
-                ident(&p.name),
-                lib.object(name)
-                    .map_or(name.as_str(), |o| o.rust_path.as_str()),
+                "{indent}let {local} = LIBRARY.object_arg::<{}>({}, {local}.0, {:?})?;",
+                lib.object(name).map_or(name.as_str(), |o| o.rust_path.as_str()),
                 lib.object_index(name).unwrap_or(u32::MAX),
                 wire_name(&p.name)
             );

@@ -6,7 +6,7 @@ mod cbor;
 mod shell;
 
 use crate::emit::c::names::CNames;
-use crate::emit::rust_names::ident;
+use crate::emit::rust_names::locals;
 use crate::ir::{Function, Library, Object, Param, TypeRef};
 use shell::{INDENT, Receiver, ctor_body, finish, method_body, rust_type};
 use std::fmt::Write;
@@ -107,38 +107,38 @@ pub(crate) fn glue(lib: &Library) -> String {
     out
 }
 
-/// `, name: <T as FfiType>::C` for each parameter (an object: its handle).
+/// `, name: <T as FfiType>::C` for each parameter (an object: its handle),
+/// named by [`locals`].
 fn c_params(lib: &Library, params: &[Param]) -> String {
     params
         .iter()
-        .map(|p| {
+        .zip(locals(params))
+        .map(|(p, local)| {
             let ty = match &p.ty {
                 TypeRef::Object { .. } => format!("*mut {P}::c_void"),
                 ty => format!("<{} as ::ffi_core::FfiType>::C", rust_type(lib, ty)),
             };
-            format!(", {}: {ty}", ident(&p.name))
+            format!(", {local}: {ty}")
         })
         .collect()
 }
 
 /// Statements that lift every parameter into a Rust value of the same
-/// name, returning the error (which names the parameter) with `?`. An
-/// object parameter becomes the `Arc` behind its handle.
+/// local name, returning the error (which names the parameter) with `?`.
+/// An object parameter becomes the `Arc` behind its handle.
 fn lifts(lib: &Library, params: &[Param], indent: &str) -> String {
     params
         .iter()
-        .map(|p| match &p.ty {
+        .zip(locals(params))
+        .map(|(p, local)| match &p.ty {
             TypeRef::Object { name, .. } => format!(
-                "{indent}let {0} = LIBRARY.object_arg::<{1}>({2}, {0}, {3:?})?;\n",
-                ident(&p.name),
-                lib.object(name)
-                    .map_or(name.as_str(), |o| o.rust_path.as_str()),
+                "{indent}let {local} = LIBRARY.object_arg::<{}>({}, {local}, {:?})?;\n",
+                lib.object(name).map_or(name.as_str(), |o| o.rust_path.as_str()),
                 lib.object_index(name).unwrap_or(u32::MAX),
                 p.name
             ),
             ty => format!(
-                "{indent}let {0} = {P}::lift_arg::<{1}>(&{0}, {2:?})?;\n",
-                ident(&p.name),
+                "{indent}let {local} = {P}::lift_arg::<{}>(&{local}, {:?})?;\n",
                 rust_type(lib, ty),
                 p.name
             ),

@@ -47,12 +47,10 @@ pub(super) enum Receiver<'a> {
 fn args(params: &[Param]) -> String {
     params
         .iter()
-        .map(|p| {
-            let name = crate::emit::rust_names::ident(&p.name);
-            match &p.ty {
-                TypeRef::Object { shared: false, .. } => format!("&{name}"),
-                _ => name.into_owned(),
-            }
+        .zip(crate::emit::rust_names::locals(params))
+        .map(|(p, name)| match &p.ty {
+            TypeRef::Object { shared: false, .. } => format!("&{name}"),
+            _ => name,
         })
         .collect::<Vec<_>>()
         .join(", ")

@@ -4,9 +4,7 @@
 // machine, through its CBOR ABI served over a socket (see Dial).
 package hostdemoclient
 
-import (
-	"context"
-)
+import "context"
 
 // Asks the host for the token of `key` and wraps it.
 func (cl *Client) UseToken(key string) (string, error) {
