@@ -11,11 +11,12 @@ use std::fmt::Write;
 /// The preamble shells that pass the Go callback and cast the integers C
 /// holds to `void *`: one for the constructor and one per method.
 pub(crate) fn shells(out: &mut String, lib: &Library, n: &GoNames) {
-    let cb = n.shell("callback");
+    let cb = n.shell("answer");
+    let item = n.shell("item");
     let ctor = &lib.ctor;
     let _ = write!(
         out,
-        "\nstatic inline uintptr_t {}(uintptr_t ud{}) {{\n\treturn (uintptr_t){}({cb}, (void *)ud{});\n}}\n",
+        "\nstatic inline uintptr_t {}({item} *it{}) {{\n\treturn (uintptr_t){}({cb}, it{});\n}}\n",
         n.shell("create"),
         c_params(&ctor.params, n),
         n.c.function("create"),
@@ -34,14 +35,58 @@ pub(crate) fn shells(out: &mut String, lib: &Library, n: &GoNames) {
             );
             continue;
         }
+        if !flat(m) {
+            let _ = write!(
+                out,
+                "\nstatic inline int {}(uintptr_t h, uintptr_t ud{}) {{\n\treturn {}((void *)h, {}, (void *)ud{});\n}}\n",
+                n.shell(&format!("call_{}", m.name)),
+                c_params(&m.params, n),
+                n.c.function(&m.name),
+                n.shell("callback"),
+                c_args(&m.params),
+            );
+            continue;
+        }
         let _ = write!(
             out,
-            "\nstatic inline int {}(uintptr_t h, uintptr_t ud{}) {{\n\treturn {}((void *)h, {cb}, (void *)ud{});\n}}\n",
+            "\nstatic inline {item} *{}(uintptr_t h{}) {{\n\t{item} *it = {item}_new({item_kind});\n\tif (it != NULL) {{\n\t\t{}((void *)h, {cb}, it{});\n\t}}\n\treturn it;\n}}\n",
             n.shell(&format!("call_{}", m.name)),
             c_params(&m.params, n),
             n.c.function(&m.name),
             c_args(&m.params),
+            item_kind = n.shell("ANSWER"),
         );
+    }
+}
+
+/// Async methods whose result is flat (text, bytes, a number, an enum or
+/// nothing) are answered into an item that the caller polls (no Go
+/// callback on the library's thread); the others are lifted in a Go
+/// callback while their message is valid.
+fn flat(m: &Function) -> bool {
+    m.is_async && flat_message(m)
+}
+
+fn flat_message(m: &Function) -> bool {
+    matches!(
+        Message::of_type(m.ret.as_ref()),
+        Message::Empty
+            | Message::Str
+            | Message::Bytes
+            | Message::Value(TypeRef::Primitive(_) | TypeRef::Enum(_))
+    )
+}
+
+/// Whether a request or payload holds no pointer, so that a copy of its
+/// bytes can be lifted after the call (host functions' requests are then
+/// queued instead of passed to a Go callback).
+fn flat_params(params: &[Param]) -> bool {
+    match Message::of_params(params) {
+        Message::Empty | Message::Str | Message::Bytes => true,
+        Message::Value(ty) => matches!(ty, TypeRef::Primitive(_) | TypeRef::Enum(_)),
+        Message::Args(params) => params
+            .iter()
+            .all(|p| matches!(p.ty, TypeRef::Primitive(_) | TypeRef::Enum(_))),
     }
 }
 
@@ -49,14 +94,7 @@ pub(crate) fn shells(out: &mut String, lib: &Library, n: &GoNames) {
 /// take the capture lane: the answer is copied by a C callback and
 /// returned by value, with no call back into Go.
 fn captured(m: &Function) -> bool {
-    !m.is_async
-        && matches!(
-            Message::of_type(m.ret.as_ref()),
-            Message::Empty
-                | Message::Str
-                | Message::Bytes
-                | Message::Value(TypeRef::Primitive(_) | TypeRef::Enum(_))
-        )
+    !m.is_async && flat_message(m)
 }
 
 /// The zero value of a captured result type, as Go spells it.
@@ -166,9 +204,13 @@ func {new}({params}) (*{state}, error) {{
 // context is destroyed and ctx.Err() returned.
 func {new_ctx}(ctx context.Context{sep}{params}) (*{state}, error) {{
 \tvar h C.uintptr_t
-\t_, err := invoke(ctx, liftEmpty, func(p *runtime.Pinner, ud C.uintptr_t) {{
-\t\th = C.{}(ud{})
-\t}}, func(C.uintptr_t) {{}})
+\t_, err := invoke(ctx, liftEmpty, func(p *runtime.Pinner) *C.{item} {{
+\t\tit := C.{item}_new(C.{item_kind})
+\t\tif it != nil {{
+\t\t\th = C.{}(it{})
+\t\t}}
+\t\treturn it
+\t}}, func(*C.{item}) {{}})
 \tif err != nil {{
 \t\tif h != 0 {{
 \t\t\tC.{}(h)
@@ -183,6 +225,8 @@ func {new_ctx}(ctx context.Context{sep}{params}) (*{state}, error) {{
         n.shell("create"),
         lowered_args(&names, &ctor.params, n),
         n.shell("destroy"),
+        item = n.shell("item"),
+        item_kind = n.shell("ANSWER"),
     );
 }
 
@@ -244,14 +288,24 @@ func (t *{state}) {with_ctx}(ctx context.Context{sep}{params}) {results} {{
 // {with_ctx} is {plain} with a context: when ctx ends first, the call is
 // dropped and ctx.Err() returned.
 func (t *{state}) {with_ctx}(ctx context.Context{sep}{params}) {results} {{
-\t{ret_ctx}invoke(ctx, {}, func(p *runtime.Pinner, ud C.uintptr_t) {{
-\t\tC.{}(t.ctx, ud{})
-\t}}, t.cancelCall)
-",
+{call}",
         names.join(", "),
-        message_lifter(m.ret.as_ref(), n),
-        n.shell(&format!("call_{}", m.name)),
-        lowered_args(&names, &m.params, n),
+        call = if flat(m) {
+            format!(
+                "\t{ret_ctx}invoke(ctx, {}, func(p *runtime.Pinner) *C.{} {{\n\t\treturn C.{}(t.ctx{})\n\t}}, t.cancelItem)\n",
+                message_lifter(m.ret.as_ref(), n),
+                n.shell("item"),
+                n.shell(&format!("call_{}", m.name)),
+                lowered_args(&names, &m.params, n),
+            )
+        } else {
+            format!(
+                "\t{ret_ctx}invokeCallback(ctx, {}, func(p *runtime.Pinner, ud C.uintptr_t) {{\n\t\tC.{}(t.ctx, ud{})\n\t}}, t.cancelCall)\n",
+                message_lifter(m.ret.as_ref(), n),
+                n.shell(&format!("call_{}", m.name)),
+                lowered_args(&names, &m.params, n),
+            )
+        },
     );
     if m.ret.is_none() {
         out.push_str("\treturn err\n");
@@ -283,11 +337,11 @@ fn host_setter(out: &mut String, state: &str, h: &HostFn, setter: &str, n: &GoNa
 // {setter}(nil) removes it. The error is non-nil only after Close.
 func (t *{state}) {setter}(fn {fn_type}) error {{
 \tif fn == nil {{
-\t\treturn t.setHost({name:?}, nil)
+\t\treturn t.setHost({name:?}, nil, {queued})
 \t}}
 \treturn t.setHost({name:?}, func(answer hostAnswer, reqMsg *C.char, reqLen C.size_t) {{
 {lift}\t\tserveHost({name:?}, answer, func() ({ret}, error) {{ {run} }}, {lower})
-\t}})
+\t}}, {queued})
 }}
 
 ",
@@ -295,6 +349,7 @@ func (t *{state}) {setter}(fn {fn_type}) error {{
         lift = lift_message(&h.name, &h.params, &names, "answerError(answer, err)", n),
         ret = message_go_type(h.ret.as_ref()),
         lower = message_lowerer(h.ret.as_ref(), n),
+        queued = flat_params(&h.params),
     );
 }
 

@@ -88,8 +88,11 @@ import (
 \t\"context\"
 \t\"errors\"
 \t\"fmt\"
+\t\"os\"
 \t\"runtime\"
 \t\"sync\"
+\t\"sync/atomic\"
+\t\"time\"
 \t\"unsafe\"
 )
 
