@@ -236,6 +236,19 @@ static inline benchlibgo_capture benchlibgo_sync_version(uintptr_t h) {
 	return c;
 }
 
+static inline int benchlibgo_call_items(uintptr_t h, uintptr_t ud) {
+	return benchlib_items((void *)h, benchlibgo_callback, (void *)ud);
+}
+
+static inline benchlibgo_capture benchlibgo_sync_fire(uintptr_t h, uint64_t a0) {
+	benchlibgo_capture c;
+	c.ret = -1;
+	c.len = 0;
+	c.heap = NULL;
+	benchlib_fire((void *)h, benchlibgo_capture_cb, &c, a0);
+	return c;
+}
+
 static inline benchlibgo_item *benchlibgo_call_ping(uintptr_t h, uint64_t a0) {
 	benchlibgo_item *it = benchlibgo_item_new(benchlibgo_ANSWER);
 	if (it != NULL) {
@@ -750,6 +763,35 @@ func (t *Bench) VersionContext(ctx context.Context) (string, error) {
 	return captureString(&answer), nil
 }
 
+// Sync lane with a list of structs: ten `Item`s, lifted in a Go callback
+// (measured against hand-written cgo copying the same C array).
+func (t *Bench) Items() ([]Item, error) {
+	return t.ItemsContext(context.Background())
+}
+
+// ItemsContext is Items with a context: when ctx ends first, the call is
+// dropped and ctx.Err() returned.
+func (t *Bench) ItemsContext(ctx context.Context) ([]Item, error) {
+	return invokeCallback(ctx, valueLifter(liftVec_Item), func(p *runtime.Pinner, ud C.uintptr_t) {
+		C.benchlibgo_call_items(t.ctx, ud)
+	}, t.cancelCall)
+}
+
+// Fires `tick(n)`: the event latency benchmark.
+func (t *Bench) Fire(n uint64) error {
+	return t.FireContext(context.Background(), n)
+}
+
+// FireContext is Fire with a context, checked before the call (the call
+// runs on the calling thread and cannot be interrupted).
+func (t *Bench) FireContext(ctx context.Context, n uint64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	answer := C.benchlibgo_sync_fire(t.ctx, C.uint64_t(n))
+	return captureErr(&answer)
+}
+
 // Async round trip: the smallest possible job for the worker.
 func (t *Bench) Ping(n uint64) (uint64, error) {
 	return t.PingContext(context.Background(), n)
@@ -807,6 +849,22 @@ func (t *Bench) SetAnswer(fn func(n uint64) (uint64, error)) error {
 		n := uint64(*cArgs)
 		serveHost("answer", answer, func() (uint64, error) { return fn(n) }, func(p *runtime.Pinner, v uint64) (*C.char, C.size_t) { return valueMsg(p, C.uint64_t(v)) })
 	}, true)
+}
+
+// OnTick calls fn with every later tick event:
+// Delivered to listeners on the context's event thread.
+//
+// fn runs on the library's event thread, one event at a time, in firing
+// order. Once stop returns, fn is not called again; Close stops it too.
+func (t *Bench) OnTick(fn func(n uint64)) (stop func()) {
+	return t.listen("tick", func(reqMsg *C.char, reqLen C.size_t) {
+		cArgs, err := messageOf[C.uint64_t](reqMsg, reqLen)
+		if err != nil {
+			return
+		}
+		n := uint64(*cArgs)
+		fn(n)
+	})
 }
 
 func liftItem(c *C.benchlib_Item) Item {
