@@ -788,12 +788,12 @@ func (t *Bench) Items() ([]Item, error) {
 	return t.ItemsContext(context.Background())
 }
 
-// ItemsContext is Items with a context: when ctx ends first, the call is
-// dropped and ctx.Err() returned.
+// ItemsContext is Items with a context, checked before the call (the call
+// runs on the calling thread and cannot be interrupted).
 func (t *Bench) ItemsContext(ctx context.Context) ([]Item, error) {
-	return invokeCallback(ctx, valueLifter(liftVec_Item), func(p *runtime.Pinner, ud C.uintptr_t) {
+	return invokeSync(ctx, valueLifter(liftVec_Item), func(p *runtime.Pinner, ud C.uintptr_t) {
 		C.benchlibgo_call_items(t.ctx, ud)
-	}, t.cancelCall)
+	})
 }
 
 // Fires `tick(n)`: the event latency benchmark.

@@ -142,6 +142,47 @@ func invokeCallback[T any](ctx context.Context, lift liftFunc[T], start func(p *
 	}
 }
 
+// syncCall is a sync call on the callback lane: the library answers on
+// the calling thread before it returns, so the callback runs on the
+// caller's goroutine and no channel is needed.
+type syncCall[T any] struct {
+	r        result[T]
+	answered bool
+	lift     liftFunc[T]
+}
+
+func (c *syncCall[T]) complete(ret C.int, msg *C.char, n C.size_t) {
+	if ret == C.RET_OK {
+		c.r.value, c.r.err = c.lift(msg, n)
+	} else {
+		c.r.err = errors.New(goString(msg, n))
+	}
+	c.answered = true
+}
+
+// errNotAnswered reports a sync call that returned without its answer.
+var errNotAnswered = errors.New("the library returned without answering")
+
+// invokeSync runs one sync call whose result is lifted in the callback;
+// the context is checked before the call (it runs on the calling thread
+// and cannot be interrupted).
+func invokeSync[T any](ctx context.Context, lift liftFunc[T], start func(p *runtime.Pinner, ud C.uintptr_t)) (T, error) {
+	var zero T
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	c := &syncCall[T]{lift: lift}
+	id := newHandle(c)
+	var pinner runtime.Pinner
+	start(&pinner, C.uintptr_t(id))
+	pinner.Unpin()
+	if !c.answered {
+		releaseHandle(id)
+		return zero, errNotAnswered
+	}
+	return c.r.value, c.r.err
+}
+
 // spinWait polls done for a little while, yielding the processor (and
 // serving the queue) between polls, when few calls are waiting. ok is
 // false when it gave up.

@@ -285,16 +285,27 @@ func (t *{state}) {with_ctx}(ctx context.Context{sep}{params}) {results} {{
 \t{ret_plain}t.{with_ctx}(context.Background(){sep}{})
 }}
 
-// {with_ctx} is {plain} with a context: when ctx ends first, the call is
-// dropped and ctx.Err() returned.
+// {with_ctx} is {plain} with a context{ctx_doc}
 func (t *{state}) {with_ctx}(ctx context.Context{sep}{params}) {results} {{
 {call}",
         names.join(", "),
+        ctx_doc = if m.is_async {
+            ": when ctx ends first, the call is\n// dropped and ctx.Err() returned."
+        } else {
+            ", checked before the call (the call\n// runs on the calling thread and cannot be interrupted)."
+        },
         call = if flat(m) {
             format!(
                 "\t{ret_ctx}invoke(ctx, {}, func(p *runtime.Pinner) *C.{} {{\n\t\treturn C.{}(t.ctx{})\n\t}}, t.cancelItem)\n",
                 message_lifter(m.ret.as_ref(), n),
                 n.shell("item"),
+                n.shell(&format!("call_{}", m.name)),
+                lowered_args(&names, &m.params, n),
+            )
+        } else if !m.is_async {
+            format!(
+                "\t{ret_ctx}invokeSync(ctx, {}, func(p *runtime.Pinner, ud C.uintptr_t) {{\n\t\tC.{}(t.ctx, ud{})\n\t}})\n",
+                message_lifter(m.ret.as_ref(), n),
                 n.shell(&format!("call_{}", m.name)),
                 lowered_args(&names, &m.params, n),
             )

@@ -803,12 +803,12 @@ func (t *Shapes) Maybe() (*Kind, error) {
 	return t.MaybeContext(context.Background())
 }
 
-// MaybeContext is Maybe with a context: when ctx ends first, the call is
-// dropped and ctx.Err() returned.
+// MaybeContext is Maybe with a context, checked before the call (the call
+// runs on the calling thread and cannot be interrupted).
 func (t *Shapes) MaybeContext(ctx context.Context) (*Kind, error) {
-	return invokeCallback(ctx, valueLifter(liftOption_Kind), func(p *runtime.Pinner, ud C.uintptr_t) {
+	return invokeSync(ctx, valueLifter(liftOption_Kind), func(p *runtime.Pinner, ud C.uintptr_t) {
 		C.shapesgo_call_maybe(t.ctx, ud)
-	}, t.cancelCall)
+	})
 }
 
 // SetAskNone installs fn as the host function ask_none:
