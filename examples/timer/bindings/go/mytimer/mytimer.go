@@ -564,9 +564,8 @@ func invoke[T any](ctx context.Context, lift liftFunc[T], start func(p *runtime.
 	}
 }
 
-// inflight counts the calls waiting for an answer, parked those of them
-// that stopped polling.
-var inflight, parked atomic.Int64
+// inflight counts the calls waiting for an answer.
+var inflight atomic.Int64
 
 // spinLimit is how many waiting calls may poll at once: one per processor.
 var spinLimit = int64(runtime.NumCPU())
@@ -601,8 +600,6 @@ func await(ctx context.Context, it *C.mytimergo_item, cancel func(*C.mytimergo_i
 		return true
 	}
 	if ctx.Err() == nil {
-		parked.Add(1)
-		defer parked.Add(-1)
 		w := &waiter{done: make(chan struct{}, 1)}
 		id := newHandle(w)
 		it.ud = C.uintptr_t(id) // published by setting PARKED
@@ -705,29 +702,18 @@ func queueHead() *unsafe.Pointer { return (*unsafe.Pointer)(unsafe.Pointer(&queu
 
 func queued() bool { return atomic.LoadPointer(queueHead()) != nil }
 
-// queueIdle is how long the queue's goroutine polls without work while
-// callers are parked, before it sleeps.
-const queueIdle = 50 * time.Microsecond
-
 // serveQueue empties the queue; it sleeps in the network poller, so no
 // thread is held while there is nothing to do.
 func serveQueue(wake *os.File) {
 	sleeping := (*uint32)(unsafe.Pointer(&queue.sleeping))
 	buf := make([]byte, 64)
 	for {
-		// While callers are parked, answers keep coming: it polls for
-		// a while, so they are taken in batches with no wake-up at all.
-		// Otherwise it does not poll: with one processor, a polling
-		// goroutine here delays the callers' own polls (measured: 1.4 ->
-		// 108 us per async call with GOMAXPROCS=1).
-		for idle := time.Now(); ; {
-			if drain(true) {
-				idle = time.Now()
-			} else if parked.Load() == 0 || time.Since(idle) > queueIdle {
-				break
-			}
-			runtime.Gosched()
-		}
+		// It does not poll: with one processor, a polling goroutine
+		// here delays the callers' own polls (measured: 1.4 -> 108 us
+		// per async call with GOMAXPROCS=1), and with two it takes the
+		// CPU the library's worker needs. Answers that come while it
+		// drains are taken in the same wake-up.
+		drain(true)
 		atomic.StoreUint32(sleeping, 1)
 		if queued() {
 			atomic.StoreUint32(sleeping, 0)
