@@ -493,6 +493,13 @@ func await(ctx context.Context, it *C.hostdemogo_item, cancel func(*C.hostdemogo
 		return true
 	}
 	if ctx.Err() == nil {
+		// With more callers than processors nobody polls, and the queue's
+		// goroutine is only woken by the network poller once a processor
+		// runs out of work: callers about to park, and callers just
+		// woken, deliver the answers already queued for the others.
+		if queued() {
+			drain(false)
+		}
 		w := &waiter{done: make(chan struct{}, 1)}
 		id := newHandle(w)
 		it.ud = C.uintptr_t(id) // published by setting PARKED
@@ -502,6 +509,9 @@ func await(ctx context.Context, it *C.hostdemogo_item, cancel func(*C.hostdemogo
 		}
 		select {
 		case <-w.done:
+			if queued() {
+				drain(false)
+			}
 			return true
 		case <-ctx.Done():
 		}
