@@ -45,7 +45,7 @@ typedef struct FFIBytes {
 #endif /* FFI_COMMON_TYPES */
 
 #define BENCHLIB_ABI_VERSION 1u
-#define BENCHLIB_INTERFACE_FINGERPRINT "2be7512146c274dbf6cf1d8839c499e4"
+#define BENCHLIB_INTERFACE_FINGERPRINT "1d3eba3b5f2301c8f5497c755264513d"
 
 /**
  * One small item of [`Record`].
@@ -153,6 +153,23 @@ void *benchlib_create(FFICallBack cb, void *userData);
 int benchlib_version(void *ctx, FFICallBack cb, void *userData);
 
 /**
+ * Sync lane with a list of structs: ten `Item`s, lifted in a Go callback
+ * (measured against hand-written cgo copying the same C array).
+ * 
+ * Sync: runs on the calling thread; cb is called before this returns.
+ * On RET_OK, msg points to a benchlib_Vec_Item (len == sizeof it).
+ */
+int benchlib_items(void *ctx, FFICallBack cb, void *userData);
+
+/**
+ * Fires `tick(n)`: the event latency benchmark.
+ * 
+ * Sync: runs on the calling thread; cb is called before this returns.
+ * On RET_OK, msg is NULL and len is 0.
+ */
+int benchlib_fire(void *ctx, FFICallBack cb, void *userData, uint64_t n);
+
+/**
  * Async round trip: the smallest possible job for the worker.
  * 
  * Async: runs on the context's worker thread; cb is called from it.
@@ -181,6 +198,11 @@ int benchlib_echo_record(void *ctx, FFICallBack cb, void *userData, benchlib_Rec
  * Host function "answer" (register it with register_host_fn).
  * Request: msg points to a uint64_t (len == sizeof it).
  * Answer with RET_OK where msg points to a uint64_t (len == sizeof it). */
+
+/* Delivered to listeners on the context's event thread.
+ * 
+ * Event "tick" (listen with add_event_listener).
+ * Payload: msg points to a uint64_t (len == sizeof it). */
 
 #ifdef __cplusplus
 } /* extern "C" */

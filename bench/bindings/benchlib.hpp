@@ -552,6 +552,11 @@ inline Result<std::string> msg_String(const char *msg, size_t len) {
     return Result<std::string>(detail::lift_str(msg, len));
 }
 
+inline Result<std::vector<Item>> msg_Vec_Item(const char *msg, size_t len) {
+    (void)len;
+    return Result<std::vector<Item>>(detail::lift_Vec_Item((*reinterpret_cast<const benchlib_Vec_Item *>(msg))));
+}
+
 inline Result<uint64_t> msg_u64(const char *msg, size_t len) {
     (void)len;
     return Result<uint64_t>((*reinterpret_cast<const uint64_t *>(msg)));
@@ -638,6 +643,31 @@ public:
         return std::move(ffi_slot).take();
     }
 
+    /// Sync lane with a list of structs: ten `Item`s, lifted in a Go callback
+    /// (measured against hand-written cgo copying the same C array).
+    ///
+    /// Runs on the calling thread.
+    Result<std::vector<Item>> items() {
+        if (ctx_ == nullptr) {
+            return detail::moved_from("Bench");
+        }
+        detail::Inline<std::vector<Item>> ffi_slot;
+        benchlib_items(ctx_, &detail::answer_inline<std::vector<Item>, &detail::msg_Vec_Item>, &ffi_slot);
+        return std::move(ffi_slot).take();
+    }
+
+    /// Fires `tick(n)`: the event latency benchmark.
+    ///
+    /// Runs on the calling thread.
+    Result<void> fire(uint64_t n) {
+        if (ctx_ == nullptr) {
+            return detail::moved_from("Bench");
+        }
+        detail::Inline<void> ffi_slot;
+        benchlib_fire(ctx_, &detail::answer_inline<void, &detail::lift_void>, &ffi_slot, n);
+        return std::move(ffi_slot).take();
+    }
+
     /// Async round trip: the smallest possible job for the worker.
     ///
     /// Runs on the library's worker thread; blocks until it answers.
@@ -717,6 +747,30 @@ public:
                 reply.ok(&c, sizeof c);
             };
         });
+    }
+
+    /// Delivered to listeners on the context's event thread.
+    ///
+    /// Listens to event `tick`; `fn` runs on the library's event thread, in
+    /// firing order. Returns the listener id (0 when it was not added).
+    uint64_t on_tick(std::function<void(uint64_t n)> fn) {
+        if (ctx_ == nullptr || !fn) {
+            return 0;
+        }
+        return callbacks_->listen("tick", [fn = std::move(fn)](const char *msg, size_t len) {
+            (void)msg;
+            (void)len;
+            fn((*reinterpret_cast<const uint64_t *>(msg)));
+        });
+    }
+
+    /// Stops a listener added with `on_*`. Once this returns, it is not
+    /// called again (from inside the listener, its current call completes).
+    Result<void> remove_listener(uint64_t id) {
+        if (ctx_ == nullptr) {
+            return detail::moved_from("Bench");
+        }
+        return callbacks_->remove_listener(id);
     }
 
 private:

@@ -54,6 +54,16 @@ void *benchlib_create_cbor(FFICallBack cb, void *userData, const uint8_t *req, s
  *   answer:  tstr */
 int benchlib_version_cbor(void *ctx, FFICallBack cb, void *userData, const uint8_t *req, size_t len);
 
+/* items: Sync lane with a list of structs: ten `Item`s, lifted in a Go callback
+ *   request: {} (or an empty request)
+ *   answer:  [* Item] */
+int benchlib_items_cbor(void *ctx, FFICallBack cb, void *userData, const uint8_t *req, size_t len);
+
+/* fire: Fires `tick(n)`: the event latency benchmark.
+ *   request: { "n": uint64 }
+ *   answer:  null */
+int benchlib_fire_cbor(void *ctx, FFICallBack cb, void *userData, const uint8_t *req, size_t len);
+
 /* ping: Async round trip: the smallest possible job for the worker.
  *   request: { "n": uint64 }
  *   answer:  uint64 */
@@ -69,7 +79,7 @@ int benchlib_ask_cbor(void *ctx, FFICallBack cb, void *userData, const uint8_t *
  *   answer:  Record */
 int benchlib_echo_record_cbor(void *ctx, FFICallBack cb, void *userData, const uint8_t *req, size_t len);
 
-/* Calls the method named by method[0..method_len] (the Rust name: "version", "ping", "ask", "echo_record").
+/* Calls the method named by method[0..method_len] (the Rust name: "version", "items", "fire", "ping", "ask", "echo_record").
  * An unknown name gets RET_ERR "unknown method 'NAME'". Used by IPC servers. */
 int benchlib_call_cbor(void *ctx, const char *method, size_t method_len, FFICallBack cb, void *userData,
     const uint8_t *req, size_t len);

@@ -50,6 +50,15 @@ static inline int bench_go_flag_call(uintptr_t h, uint64_t n) {
 	return bench_handoff_call((void *)h, bench_go_flag_cb, NULL, n);
 }
 
+// The same ten items as the generated Items() answers, as a C array.
+typedef struct {
+	const char *label;
+	size_t label_len;
+	int64_t amount;
+} bench_item;
+
+extern const bench_item *bench_items_array(size_t *len);
+
 static inline void bench_go_handoff_stop(uintptr_t h) {
 	bench_handoff_stop((void *)h);
 }
@@ -61,6 +70,8 @@ import (
 	"runtime"
 	"sync/atomic"
 	"unsafe"
+
+	"rsffi/bench/bindings/go/benchlib"
 )
 
 // bareValue is one bare cgo call: the floor of any call into the library.
@@ -112,10 +123,28 @@ func (h *handoff) callSpinC(n uint64) {
 }
 
 // callSpinGo: hand-off, exported Go callback sets a flag, the goroutine
-// spins: adds the cost of entering Go from a foreign thread.
+// spins, yielding: adds the cost of entering Go from a foreign thread.
+// Also the baseline of an event: a thread of the library calls Go.
 func (h *handoff) callSpinGo(n uint64) {
 	goFlag.Store(0)
 	C.bench_go_flag_call(h.h, C.uint64_t(n))
 	for goFlag.Load() == 0 {
+		runtime.Gosched()
 	}
+}
+
+// baseItems copies the C array of ten items into Go structs, as
+// hand-written cgo would.
+func baseItems() []benchlib.Item {
+	var n C.size_t
+	p := C.bench_items_array(&n)
+	arr := unsafe.Slice(p, int(n))
+	out := make([]benchlib.Item, len(arr))
+	for i := range arr {
+		out[i] = benchlib.Item{
+			Label:  C.GoStringN(arr[i].label, C.int(arr[i].label_len)),
+			Amount: int64(arr[i].amount),
+		}
+	}
+	return out
 }

@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"rsffi/bench/bindings/go/benchlib"
@@ -41,6 +43,27 @@ func main() {
 	version := func(int) { _, err := b.Version(); must(err) }
 	var sink uint64
 	bare := func(i int) { sink += bareValue(uint64(i)) }
+	var sinkItems []benchlib.Item
+	items := func(int) {
+		var err error
+		sinkItems, err = b.Items()
+		must(err)
+	}
+	baseItemsOp := func(int) { sinkItems = baseItems() }
+	// One event: Fire (a sync call) queues tick(n) for the event thread,
+	// which calls the listener; the caller waits for it, yielding.
+	var ticked atomic.Uint64
+	stopTick := b.OnTick(func(n uint64) { ticked.Store(n) })
+	defer stopTick()
+	var seq uint64
+	tick := func(int) {
+		seq++
+		must(b.Fire(seq))
+		for ticked.Load() != seq {
+			runtime.Gosched()
+		}
+	}
+	eventBase := func(i int) { h.callSpinGo(uint64(i)) }
 
 	// Warm-up: threads started, code paged in, the Go scheduler settled.
 	for i := 0; i < 2000; i++ {
@@ -49,11 +72,17 @@ func main() {
 		ask(i)
 		version(i)
 		bare(i)
+		items(i)
+		baseItemsOp(i)
+		tick(i)
 	}
 
 	batches, batch := 20000/scale, 64
 	emitLatency("go_bare_cgo", latencyBatched(batches, batch, bare))
 	emitLatency("go_sync_version", latencyBatched(batches/8, batch, version))
+	ib, ii := interleaved(10, func(op func(int)) []float64 { return latencyBatched(batches/80, batch/4, op) }, baseItemsOp, items)
+	emitLatency("go_items_base", ib)
+	emitLatency("go_sync_items", ii)
 
 	warm := 50000 / scale
 	// Measured and baseline alternate in 10 rounds (drift hits both).
@@ -64,6 +93,9 @@ func main() {
 	// spinning goroutine, first with a C callback, then with a Go one.
 	emitLatency("go_diag_spin_c", latencyEach(warm, func(i int) { h.callSpinC(uint64(i)) }))
 	emitLatency("go_diag_spin_go", latencyEach(warm, func(i int) { h.callSpinGo(uint64(i)) }))
+	eb, et := interleaved(10, func(op func(int)) []float64 { return latencyEach(warm/20, op) }, eventBase, tick)
+	emitLatency("go_event_base", eb)
+	emitLatency("go_event_tick", et)
 	cold := 600 / scale
 	cb, cp := interleaved(10, func(op func(int)) []float64 { return latencyCold(cold/10, time.Millisecond, op) }, base, ping)
 	emitLatency("go_async_cold_base", cb)
@@ -79,7 +111,7 @@ func main() {
 	hb, ha := interleaved(10, func(op func(int)) []float64 { return latencyEach(warm/20, op) }, func(i int) { base(i); base(i) }, ask)
 	emitLatency("go_host_base2", hb)
 	emitLatency("go_host_ask", ha)
-	_ = sink
+	_, _ = sink, sinkItems
 }
 
 // checkLoaded reports which libbenchlib.so this process mapped, and fails

@@ -20,6 +20,51 @@ pub extern "C" fn bench_bare_value(n: u64) -> u64 {
     n
 }
 
+/// One `Item` as a hand-written C struct.
+#[repr(C)]
+pub struct BenchItem {
+    pub label: *const c_char,
+    pub label_len: usize,
+    pub amount: i64,
+}
+
+struct Items(Vec<BenchItem>);
+
+// SAFETY: the labels point into `'static` leaked strings, never written.
+unsafe impl Send for Items {}
+unsafe impl Sync for Items {}
+
+/// The same ten items as `items()` answers, as a C array that lives for
+/// the whole process: what hand-written cgo would copy into Go structs.
+///
+/// # Safety
+///
+/// `len` is NULL or valid for one write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn bench_items_array(len: *mut usize) -> *const BenchItem {
+    static ITEMS: std::sync::OnceLock<Items> = std::sync::OnceLock::new();
+    let items = ITEMS.get_or_init(|| {
+        Items(
+            crate::ten_items()
+                .into_iter()
+                .map(|it| {
+                    let label: &'static str = Box::leak(it.label.into_boxed_str());
+                    BenchItem {
+                        label: label.as_ptr().cast(),
+                        label_len: label.len(),
+                        amount: it.amount,
+                    }
+                })
+                .collect(),
+        )
+    });
+    if !len.is_null() {
+        // SAFETY: the caller passes a valid out-pointer (or NULL).
+        unsafe { *len = items.0.len() };
+    }
+    items.0.as_ptr()
+}
+
 struct Job {
     cb: unsafe extern "C" fn(c_int, *const c_char, usize, *mut c_void),
     ud: usize,

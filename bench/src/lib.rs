@@ -13,6 +13,7 @@ use ffi_core::prelude::*;
 #[ffi_library(name = "benchlib")]
 pub struct Bench {
     version: String,
+    items: Vec<Item>,
 }
 
 /// One small item of [`Record`].
@@ -61,7 +62,19 @@ impl Record {
 pub fn create() -> Result<Bench, String> {
     Ok(Bench {
         version: concat!("benchlib v", env!("CARGO_PKG_VERSION")).to_string(),
+        items: ten_items(),
     })
+}
+
+/// The ten small structs `items` answers; `baseline::bench_items_array`
+/// holds the same values as a C array.
+pub fn ten_items() -> Vec<Item> {
+    (0..10)
+        .map(|i| Item {
+            label: format!("item-{i}"),
+            amount: i * 1000,
+        })
+        .collect()
 }
 
 /// Sync lane: runs inline on the caller's thread.
@@ -69,6 +82,24 @@ pub fn create() -> Result<Bench, String> {
 pub fn version(b: &Bench) -> Result<String, String> {
     Ok(b.version.clone())
 }
+
+/// Sync lane with a list of structs: ten `Item`s, lifted in a Go callback
+/// (measured against hand-written cgo copying the same C array).
+#[ffi]
+pub fn items(b: &Bench) -> Result<Vec<Item>, String> {
+    Ok(b.items.clone())
+}
+
+/// Fires `tick(n)`: the event latency benchmark.
+#[ffi]
+pub fn fire(_b: &Bench, n: u64) -> Result<(), String> {
+    tick(n);
+    Ok(())
+}
+
+/// Delivered to listeners on the context's event thread.
+#[ffi_event]
+pub fn tick(n: u64);
 
 /// Async round trip: the smallest possible job for the worker.
 #[ffi]

@@ -5,6 +5,8 @@ package gotests
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -253,4 +255,77 @@ func TestConcurrentCallsAreCountedExactly(t *testing.T) {
 	if n, err := f.Calls(); err != nil || n != goroutines*each {
 		t.Fatalf("Calls = %d, %v; want %d", n, err, goroutines*each)
 	}
+}
+
+// Cancellation racing the answer: contexts that end before, while and
+// after the answer comes (while the caller polls, parks, or is being
+// woken). Each call returns its value or ctx.Err(), exactly once.
+func TestCancellationRacesTheAnswer(t *testing.T) {
+	f := newFixture(t)
+	const goroutines, each = 32, 150
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines)
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				ms := uint64((g + i) % 2) // ready at once, or after a timer
+				timeout := time.Duration((g*7+i*13)%400) * time.Microsecond
+				ctx, cancel := context.WithTimeout(context.Background(), timeout)
+				v, err := f.SleepMsContext(ctx, ms)
+				cancel()
+				switch {
+				case err == nil && v != ms:
+					errs <- fmt.Errorf("SleepMs(%d) = %d", ms, v)
+					return
+				case err != nil && !errors.Is(err, context.DeadlineExceeded):
+					errs <- fmt.Errorf("SleepMs(%d): %v", ms, err)
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	// Every abandoned call was answered (and its memory freed) by the
+	// library; the context still works.
+	if v, err := f.SleepMs(1); err != nil || v != 1 {
+		t.Fatalf("SleepMs after the races = %d, %v", v, err)
+	}
+}
+
+// With one processor (what Go picks in a one-CPU container), a caller
+// that polls for its answer also serves the host calls it waits for, and
+// parked callers are woken: nothing depends on a second processor.
+func TestOneProcessor(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	f := newFixture(t)
+	f.SetHostNow(func() (int64, error) { return 42, nil })
+	for i := 0; i < 200; i++ {
+		if v, err := f.CallHostNow(); err != nil || v != 42 {
+			t.Fatalf("CallHostNow = %d, %v", v, err)
+		}
+		if v, err := f.EchoU64(uint64(i)); err != nil || v != uint64(i) {
+			t.Fatalf("EchoU64 = %d, %v", v, err)
+		}
+	}
+	// Parked callers: more than one per processor, answered after a timer.
+	var wg sync.WaitGroup
+	for g := 0; g < 16; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			if v, err := f.SleepMs(uint64(g % 3)); err != nil || v != uint64(g%3) {
+				t.Errorf("SleepMs = %d, %v", v, err)
+			}
+			if v, err := f.CallHostNow(); err != nil || v != 42 {
+				t.Errorf("CallHostNow = %d, %v", v, err)
+			}
+		}(g)
+	}
+	wg.Wait()
 }

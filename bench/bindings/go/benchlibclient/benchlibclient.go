@@ -35,6 +35,29 @@ func (cl *Client) VersionContext(ctx context.Context) (string, error) {
 	return callAs[string](cl, ctx, "version", map[string]any{})
 }
 
+// Sync lane with a list of structs: ten `Item`s, lifted in a Go callback
+// (measured against hand-written cgo copying the same C array).
+func (cl *Client) Items() ([]Item, error) {
+	return cl.ItemsContext(context.Background())
+}
+
+// ItemsContext is Items with a context: when ctx ends first, ctx.Err()
+// is returned at once (the server still finishes the call).
+func (cl *Client) ItemsContext(ctx context.Context) ([]Item, error) {
+	return callAs[[]Item](cl, ctx, "items", map[string]any{})
+}
+
+// Fires `tick(n)`: the event latency benchmark.
+func (cl *Client) Fire(n uint64) error {
+	return cl.FireContext(context.Background(), n)
+}
+
+// FireContext is Fire with a context: when ctx ends first, ctx.Err()
+// is returned at once (the server still finishes the call).
+func (cl *Client) FireContext(ctx context.Context, n uint64) error {
+	return callNone(cl, ctx, "fire", map[string]any{"n": n})
+}
+
 // Async round trip: the smallest possible job for the worker.
 func (cl *Client) Ping(n uint64) (uint64, error) {
 	return cl.PingContext(context.Background(), n)

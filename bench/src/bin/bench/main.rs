@@ -46,7 +46,7 @@ impl Results {
     }
 
     /// Reads the JSON lines a Go or C benchmark program printed.
-    fn parse_lines(&mut self, out: &str) {
+    fn parse_lines(&mut self, out: &str, rename: &dyn Fn(&str) -> String) {
         for line in out.lines().filter(|l| l.starts_with('{')) {
             let Ok(serde_json::Value::Object(obj)) =
                 serde_json::from_str::<serde_json::Value>(line)
@@ -56,6 +56,7 @@ impl Results {
             let Some(id) = obj.get("id").and_then(|v| v.as_str()) else {
                 continue;
             };
+            let id = &rename(id);
             if let Some(path) = obj.get("path").and_then(|v| v.as_str()) {
                 self.notes.push(format!(
                     "{id}: `{path}` (checked to be under target/release)"
@@ -71,16 +72,21 @@ impl Results {
     }
 }
 
-/// Runs a benchmark program; its JSON lines go into `results`, and a
-/// failure marks the group as not measured.
-fn run_program(results: &mut Results, group: &str, cmd: &mut Command) {
+/// Runs a benchmark program; its JSON lines go into `results` (ids
+/// renamed by `rename`), and a failure marks the group as not measured.
+fn run_program(
+    results: &mut Results,
+    group: &str,
+    cmd: &mut Command,
+    rename: &dyn Fn(&str) -> String,
+) {
     eprintln!("== {group}: {cmd:?}");
     match cmd.stderr(Stdio::inherit()).output() {
         Ok(out) if out.status.success() => {
-            results.parse_lines(&String::from_utf8_lossy(&out.stdout))
+            results.parse_lines(&String::from_utf8_lossy(&out.stdout), rename)
         }
         Ok(out) => {
-            results.parse_lines(&String::from_utf8_lossy(&out.stdout));
+            results.parse_lines(&String::from_utf8_lossy(&out.stdout), rename);
             results
                 .missing
                 .insert(group.into(), format!("program failed: {}", out.status));
@@ -132,23 +138,33 @@ fn main() -> ExitCode {
         }
     };
     let q: &[&str] = if quick { &["-quick"] } else { &[] };
-    match &built.go {
-        _ if !want("go") => drop(results.missing.insert("go".into(), "not selected".into())),
-        Ok(exe) => run_program(
-            &mut results,
-            "go",
-            Command::new(exe)
-                .args(q)
-                .arg("-expect-dir")
-                .arg(&release)
-                .env("LD_LIBRARY_PATH", &release),
-        ),
-        Err(e) => drop(results.missing.insert("go".into(), e.clone())),
-    }
     // A burst (the Go throughput phase runs 256 goroutines) leaves this
     // virtual machine slower for a while; let it settle between groups.
     let settle = || std::thread::sleep(std::time::Duration::from_secs(if quick { 1 } else { 3 }));
-    settle();
+    // The Go program runs twice: with GOMAXPROCS=2 (this machine's CPUs;
+    // ids `go_*`) and with GOMAXPROCS=1 (what Go picks in a one-CPU
+    // container; ids `go1_*`).
+    for (group, procs) in [("go", "2"), ("go1", "1")] {
+        match &built.go {
+            _ if !want("go") => drop(results.missing.insert(group.into(), "not selected".into())),
+            Ok(exe) => run_program(
+                &mut results,
+                group,
+                Command::new(exe)
+                    .args(q)
+                    .arg("-expect-dir")
+                    .arg(&release)
+                    .env("GOMAXPROCS", procs)
+                    .env("LD_LIBRARY_PATH", &release),
+                &|id: &str| match id.strip_prefix("go_") {
+                    Some(rest) => format!("{group}_{rest}"),
+                    None => id.to_string(),
+                },
+            ),
+            Err(e) => drop(results.missing.insert(group.into(), e.clone())),
+        }
+        settle();
+    }
     match &built.c {
         _ if !want("c") => drop(results.missing.insert("c".into(), "not selected".into())),
         Ok(exe) => run_program(
@@ -157,6 +173,7 @@ fn main() -> ExitCode {
             Command::new(exe)
                 .args(if quick { &["--quick"][..] } else { &[] })
                 .env("LD_LIBRARY_PATH", &release),
+            &str::to_string,
         ),
         Err(e) => drop(results.missing.insert("c".into(), e.clone())),
     }

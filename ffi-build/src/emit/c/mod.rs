@@ -176,9 +176,7 @@ pub(crate) fn describe(n: &CNames, owner: &str, m: Message<'_>) -> String {
 /// (as many as keep the names distinct).
 fn params_c(n: &CNames, params: &[Param]) -> String {
     // Never the names the functions' own parameters have.
-    let mut names: Vec<String> = ["ctx", "cb", "userData", "self"]
-        .map(String::from)
-        .to_vec();
+    let mut names: Vec<String> = ["ctx", "cb", "userData", "self"].map(String::from).to_vec();
     let mut out = String::new();
     for p in params {
         let mut name = n.ident(&p.name);

@@ -12,11 +12,12 @@ use std::fmt::Write;
 /// The preamble shells that pass the Go callback and cast the integers C
 /// holds to `void *`: one for the constructor and one per method.
 pub(crate) fn shells(out: &mut String, lib: &Library, n: &GoNames) {
-    let cb = n.shell("callback");
+    let cb = n.shell("answer");
+    let item = n.shell("item");
     let ctor = &lib.ctor;
     let _ = write!(
         out,
-        "\nstatic inline uintptr_t {}(uintptr_t ud{}) {{\n\treturn (uintptr_t){}({cb}, (void *)ud{});\n}}\n",
+        "\nstatic inline uintptr_t {}({item} *it{}) {{\n\treturn (uintptr_t){}({cb}, it{});\n}}\n",
         n.shell("create"),
         c_params(&ctor.params, n),
         n.c.sym.lifecycle(crate::ir::Lifecycle::Create),
@@ -35,7 +36,47 @@ pub(crate) fn shells(out: &mut String, lib: &Library, n: &GoNames) {
     }
 }
 
-/// The shell of a static function: like a method's, without a handle.
+/// The shell of one method: `sync_<name>` (capture lane), or `call_<name>`
+/// answering into an item (flat async results) or through the Go
+/// callback.
+fn method_shells(out: &mut String, n: &GoNames, recv: &Recv<'_>, m: &Function) {
+    let c_fn = recv.c_function(n, m);
+    let cast = recv.c_cast(n);
+    if captured(m) {
+        let capture = n.shell("capture");
+        let _ = write!(
+            out,
+            "\nstatic inline {capture} {}(uintptr_t h{}) {{\n\t{capture} c;\n\tc.ret = -1;\n\tc.len = 0;\n\tc.heap = NULL;\n\t{c_fn}(({cast}h, {capture}_cb, &c{});\n\treturn c;\n}}\n",
+            n.shell(&recv.shell_name("sync", m)),
+            c_params(&m.params, n),
+            c_args(&m.params, n),
+        );
+        return;
+    }
+    if !flat(m) {
+        let _ = write!(
+            out,
+            "\nstatic inline int {}(uintptr_t h, uintptr_t ud{}) {{\n\treturn {c_fn}(({cast}h, {}, (void *)ud{});\n}}\n",
+            n.shell(&recv.shell_name("call", m)),
+            c_params(&m.params, n),
+            n.shell("callback"),
+            c_args(&m.params, n),
+        );
+        return;
+    }
+    let item = n.shell("item");
+    let _ = write!(
+        out,
+        "\nstatic inline {item} *{}(uintptr_t h{}) {{\n\t{item} *it = {item}_new({item_kind});\n\tif (it != NULL) {{\n\t\t{c_fn}(({cast}h, {cb}, it{});\n\t}}\n\treturn it;\n}}\n",
+        n.shell(&recv.shell_name("call", m)),
+        c_params(&m.params, n),
+        c_args(&m.params, n),
+        cb = n.shell("answer"),
+        item_kind = n.shell("ANSWER"),
+    );
+}
+
+/// The shell of a static function: like a sync method's, without a handle.
 fn static_shell(out: &mut String, n: &GoNames, f: &Function) {
     let c_fn = n.c.sym.method(&f.name);
     if captured(f) {
@@ -59,92 +100,13 @@ fn static_shell(out: &mut String, n: &GoNames, f: &Function) {
     );
 }
 
-/// The static functions, as package-level functions (no `Context`
-/// variant: they run on the calling thread and cannot be interrupted).
-pub(crate) fn statics(out: &mut String, lib: &Library, n: &GoNames) {
-    let taken: Vec<String> = lib
-        .types
-        .iter()
-        .map(|t| t.name().to_string())
-        .chain(lib.objects.iter().map(|o| o.name.clone()))
-        .chain([lib.state.name.clone(), n.ctor(&lib.state.name)])
-        .collect();
-    for f in &lib.statics {
-        let mut name = super::names::pascal(&f.name);
-        while taken.contains(&name) {
-            name.push('_');
-        }
-        let names = n.params(&f.params);
-        let params = go_params(&names, &f.params);
-        let results = match &f.ret {
-            Some(ty) => format!("({}, error)", go_type(ty)),
-            None => "error".to_string(),
-        };
-        doc_comment(
-            out,
-            "",
-            &f.docs,
-            &format!("{name} calls the Rust function {}.", f.name),
-        );
-        let _ = writeln!(
-            out,
-            "//
-// It needs no context and runs on the calling thread."
-        );
-        let _ = writeln!(out, "func {name}({params}) {results} {{");
-        if captured(f) {
-            out.push_str(&captured_body(&Recv::static_fn(), f, &names, n));
-        } else {
-            let (ret, tail) = match &f.ret {
-                Some(_) => ("return ", ""),
-                None => ("_, err := ", "\treturn err\n"),
-            };
-            let _ = write!(
-                out,
-                "\t{ret}invoke(context.Background(), {}, func(p *runtime.Pinner, ud C.uintptr_t) {{\n\t\tC.{}(ud{})\n\t}}, func(C.uintptr_t) {{}})\n{tail}",
-                message_lifter(f.ret.as_ref(), n),
-                n.shell(&format!("call_{}", f.name)),
-                lowered_args(&names, &f.params, n),
-            );
-        }
-        out.push_str("}\n\n");
-    }
-}
-
-/// The shell of one method: `sync_<name>` (capture lane) or `call_<name>`.
-fn method_shells(out: &mut String, n: &GoNames, recv: &Recv<'_>, m: &Function) {
-    let cb = n.shell("callback");
-    let c_fn = recv.c_function(n, m);
-    if captured(m) {
-        let capture = n.shell("capture");
-        let _ = write!(
-            out,
-            "\nstatic inline {capture} {}(uintptr_t h{}) {{\n\t{capture} c;\n\tc.ret = -1;\n\tc.len = 0;\n\tc.heap = NULL;\n\t{c_fn}(({}h, {capture}_cb, &c{});\n\treturn c;\n}}\n",
-            n.shell(&recv.shell_name("sync", m)),
-            c_params(&m.params, n),
-            recv.c_cast(n),
-            c_args(&m.params, n),
-        );
-        return;
-    }
-    let _ = write!(
-        out,
-        "\nstatic inline int {}(uintptr_t h, uintptr_t ud{}) {{\n\treturn {c_fn}(({}h, {cb}, (void *)ud{});\n}}\n",
-        n.shell(&recv.shell_name("call", m)),
-        c_params(&m.params, n),
-        recv.c_cast(n),
-        c_args(&m.params, n),
-    );
-}
-
-/// What a Go method is called on: the library type (its context handle) or
-/// an object (its handle, checked first).
+/// What a Go method is called on: the library type (its context handle),
+/// an object (its handle, checked first), or nothing (a static function).
 pub(crate) struct Recv<'a> {
     /// The Go receiver type.
     pub(crate) go_type: &'a str,
     /// The Rust object type, for an object.
     pub(crate) object: Option<&'a str>,
-    /// A static function: no receiver, no context.
     pub(crate) is_static: bool,
 }
 
@@ -157,19 +119,19 @@ impl<'a> Recv<'a> {
         }
     }
 
-    fn static_fn() -> Recv<'static> {
-        Recv {
-            go_type: "",
-            object: None,
-            is_static: true,
-        }
-    }
-
     pub(crate) fn object(go_type: &'a str, object: &'a str) -> Self {
         Recv {
             go_type,
             object: Some(object),
             is_static: false,
+        }
+    }
+
+    fn static_fn() -> Recv<'static> {
+        Recv {
+            go_type: "",
+            object: None,
+            is_static: true,
         }
     }
 
@@ -180,7 +142,7 @@ impl<'a> Recv<'a> {
         }
     }
 
-    /// `(void *)` or `(my_lib_Pattern *)`.
+    /// `void *)` or `my_lib_Pattern *)`, after a `(`.
     fn c_cast(&self, n: &GoNames) -> String {
         match self.object {
             None => "void *)".into(),
@@ -201,20 +163,77 @@ impl<'a> Recv<'a> {
             Some(o) => format!("{lane}_{}_{}", crate::ir::snake_case(o), m.name),
         }
     }
+
+    /// The handle the shells take: the context's, the object's `h`
+    /// (checked by [`handles`]), or none.
+    fn handle(&self) -> &'static str {
+        match (self.object, self.is_static) {
+            (_, true) => "0",
+            (None, false) => "t.ctx",
+            (Some(_), false) => "h",
+        }
+    }
+}
+
+/// Statements that check the receiver (an object) and every object
+/// parameter, binding their handles (`h`, `<param>_h`) and keeping them alive
+/// until the call returns; `fail` returns `err`.
+fn handles(recv: &Recv<'_>, m: &Function, names: &[String], fail: &str) -> String {
+    let mut s = String::new();
+    if recv.object.is_some() {
+        let _ = write!(
+            s,
+            "\th, err := t.handle()\n\tif err != nil {{\n\t\t{fail}\n\t}}\n\tdefer runtime.KeepAlive(t)\n"
+        );
+    }
+    for (name, p) in names.iter().zip(&m.params) {
+        if let TypeRef::Object { .. } = p.ty {
+            let _ = write!(
+                s,
+                "\t{name}_h, err := {name}.handle()\n\tif err != nil {{\n\t\terr = fmt.Errorf(\"invalid argument '{}': %w\", err)\n\t\t{fail}\n\t}}\n\tdefer runtime.KeepAlive({name})\n",
+                p.name
+            );
+        }
+    }
+    s
+}
+
+/// Async methods whose result is flat (text, bytes, a number, an enum or
+/// nothing) are answered into an item that the caller polls (no Go
+/// callback on the library's thread); the others are lifted in a Go
+/// callback while their message is valid.
+fn flat(m: &Function) -> bool {
+    m.is_async && flat_message(m)
+}
+
+fn flat_message(m: &Function) -> bool {
+    matches!(
+        Message::of_type(m.ret.as_ref()),
+        Message::Empty
+            | Message::Str
+            | Message::Bytes
+            | Message::Value(TypeRef::Primitive(_) | TypeRef::Enum(_))
+    )
+}
+
+/// Whether a request or payload holds no pointer, so that a copy of its
+/// bytes can be lifted after the call (host functions' requests are then
+/// queued instead of passed to a Go callback).
+fn flat_params(params: &[Param]) -> bool {
+    match Message::of_params(params) {
+        Message::Empty | Message::Str | Message::Bytes => true,
+        Message::Value(ty) => matches!(ty, TypeRef::Primitive(_) | TypeRef::Enum(_)),
+        Message::Args(params) => params
+            .iter()
+            .all(|p| matches!(p.ty, TypeRef::Primitive(_) | TypeRef::Enum(_))),
+    }
 }
 
 /// Sync methods whose result is text, bytes, a number, an enum or nothing
 /// take the capture lane: the answer is copied by a C callback and
 /// returned by value, with no call back into Go.
 fn captured(m: &Function) -> bool {
-    !m.is_async
-        && matches!(
-            Message::of_type(m.ret.as_ref()),
-            Message::Empty
-                | Message::Str
-                | Message::Bytes
-                | Message::Value(TypeRef::Primitive(_) | TypeRef::Enum(_))
-        )
+    !m.is_async && flat_message(m)
 }
 
 /// The zero value of a captured result type, as Go spells it.
@@ -349,9 +368,13 @@ func {new_ctx}(ctx context.Context{sep}{params}) (*{state}, error) {{
 \t\treturn nil, errInterface
 \t}}
 \tvar h C.uintptr_t
-\t_, err := invoke(ctx, liftEmpty, func(p *runtime.Pinner, ud C.uintptr_t) {{
-\t\th = C.{}(ud{})
-\t}}, func(C.uintptr_t) {{}})
+\t_, err := invoke(ctx, liftEmpty, func(p *runtime.Pinner) *C.{item} {{
+\t\tit := C.{item}_new(C.{item_kind})
+\t\tif it != nil {{
+\t\t\th = C.{}(it{})
+\t\t}}
+\t\treturn it
+\t}}, func(*C.{item}) {{}})
 \tif err != nil {{
 \t\tif h != 0 {{
 \t\t\tC.{}(h)
@@ -366,6 +389,8 @@ func {new_ctx}(ctx context.Context{sep}{params}) (*{state}, error) {{
         n.shell("create"),
         lowered_args(&names, &ctor.params, n),
         n.shell("destroy"),
+        item = n.shell("item"),
+        item_kind = n.shell("ANSWER"),
     );
 }
 
@@ -385,41 +410,6 @@ pub(crate) fn methods(out: &mut String, lib: &Library, n: &GoNames) {
     for (e, subscriber) in lib.events.iter().zip(&names.subscribers) {
         event_subscriber(out, &lib.state.name, e, subscriber, n);
     }
-}
-
-impl Recv<'_> {
-    /// The handle the shells take: the context's, or the object's `h`
-    /// (checked by [`handles`]).
-    fn handle(&self) -> &'static str {
-        match (self.object, self.is_static) {
-            (_, true) => "0",
-            (None, false) => "t.ctx",
-            (Some(_), false) => "h",
-        }
-    }
-}
-
-/// Statements that check the receiver (an object) and every object
-/// parameter, binding their handles (`h`, `<param>_h`) and keeping them alive
-/// until the call returns; `fail` returns `err`.
-fn handles(recv: &Recv<'_>, m: &Function, names: &[String], fail: &str) -> String {
-    let mut s = String::new();
-    if recv.object.is_some() {
-        let _ = write!(
-            s,
-            "\th, err := t.handle()\n\tif err != nil {{\n\t\t{fail}\n\t}}\n\tdefer runtime.KeepAlive(t)\n"
-        );
-    }
-    for (name, p) in names.iter().zip(&m.params) {
-        if let TypeRef::Object { .. } = p.ty {
-            let _ = write!(
-                s,
-                "\t{name}_h, err := {name}.handle()\n\tif err != nil {{\n\t\terr = fmt.Errorf(\"invalid argument '{}': %w\", err)\n\t\t{fail}\n\t}}\n\tdefer runtime.KeepAlive({name})\n",
-                p.name
-            );
-        }
-    }
-    s
 }
 
 /// One method of the library type or of an object, plain and with a
@@ -475,34 +465,95 @@ func (t *{state}) {with_ctx}(ctx context.Context{sep}{params}) {results} {{
     } else {
         ret_ctx
     };
+    let shell = n.shell(&recv.shell_name("call", m));
+    let handle = recv.handle();
+    let lowered = lowered_args(&names, &m.params, n);
+    let lifter = message_lifter(m.ret.as_ref(), n);
+    let call = if flat(m) {
+        format!(
+            "\t{ret_ctx}invoke(ctx, {lifter}, func(p *runtime.Pinner) *C.{} {{\n\t\treturn C.{shell}({handle}{lowered})\n\t}}, t.cancelItem)\n",
+            n.shell("item"),
+        )
+    } else if !m.is_async {
+        format!(
+            "\t{ret_ctx}invokeSync(ctx, {lifter}, func(p *runtime.Pinner, ud C.uintptr_t) {{\n\t\tC.{shell}({handle}, ud{lowered})\n\t}})\n",
+        )
+    } else {
+        format!(
+            "\t{ret_ctx}invokeCallback(ctx, {lifter}, func(p *runtime.Pinner, ud C.uintptr_t) {{\n\t\tC.{shell}({handle}, ud{lowered})\n\t}}, t.cancelCall)\n",
+        )
+    };
     let _ = write!(
         out,
         "func (t *{state}) {plain}({params}) {results} {{
 \t{ret_plain}t.{with_ctx}(context.Background(){sep}{})
 }}
 
-// {with_ctx} is {plain} with a context: {}
+// {with_ctx} is {plain} with a context: {ctx_doc}
 func (t *{state}) {with_ctx}(ctx context.Context{sep}{params}) {results} {{
-{}\t{ret_ctx}invoke(ctx, {}, func(p *runtime.Pinner, ud C.uintptr_t) {{
-\t\tC.{}({}, ud{})
-\t}}, t.cancelCall)
-",
+{checks}{call}",
         names.join(", "),
-        if m.is_async {
+        ctx_doc = if m.is_async {
             "when ctx ends first, the Rust\n// future is dropped and ctx.Err() returned."
         } else {
             "a ctx that has already ended\n// returns ctx.Err() without calling; once started, the call runs to the end on\n// the calling thread (a sync Rust function cannot be interrupted)."
         },
-        checks,
-        message_lifter(m.ret.as_ref(), n),
-        n.shell(&recv.shell_name("call", m)),
-        recv.handle(),
-        lowered_args(&names, &m.params, n),
     );
     if m.ret.is_none() {
         out.push_str("\treturn err\n");
     }
     out.push_str("}\n\n");
+}
+
+/// The static functions, as package-level functions (no `Context`
+/// variant: they run on the calling thread and cannot be interrupted).
+pub(crate) fn statics(out: &mut String, lib: &Library, n: &GoNames) {
+    let taken: Vec<String> = lib
+        .types
+        .iter()
+        .map(|t| t.name().to_string())
+        .chain(lib.objects.iter().map(|o| o.name.clone()))
+        .chain([lib.state.name.clone(), n.ctor(&lib.state.name)])
+        .collect();
+    for f in &lib.statics {
+        let mut name = super::names::pascal(&f.name);
+        while taken.contains(&name) {
+            name.push('_');
+        }
+        let names = n.params(&f.params);
+        let params = go_params(&names, &f.params);
+        let results = match &f.ret {
+            Some(ty) => format!("({}, error)", go_type(ty)),
+            None => "error".to_string(),
+        };
+        doc_comment(
+            out,
+            "",
+            &f.docs,
+            &format!("{name} calls the Rust function {}.", f.name),
+        );
+        let _ = writeln!(
+            out,
+            "//\n// It needs no context and runs on the calling thread."
+        );
+        let _ = writeln!(out, "func {name}({params}) {results} {{");
+        if captured(f) {
+            out.push_str(&captured_body(&Recv::static_fn(), f, &names, n));
+        } else {
+            let (ret, tail) = match &f.ret {
+                Some(_) => ("return ", ""),
+                None => ("_, err := ", "\treturn err\n"),
+            };
+            let _ = write!(
+                out,
+                "\t{ret}invokeSync(context.Background(), {}, func(p *runtime.Pinner, ud C.uintptr_t) {{\n\t\tC.{}(ud{})\n\t}})\n{tail}",
+                message_lifter(f.ret.as_ref(), n),
+                n.shell(&format!("call_{}", f.name)),
+                lowered_args(&names, &f.params, n),
+            );
+        }
+        out.push_str("}\n\n");
+    }
 }
 
 fn host_setter(out: &mut String, state: &str, h: &HostFn, setter: &str, n: &GoNames) {
@@ -529,11 +580,11 @@ fn host_setter(out: &mut String, state: &str, h: &HostFn, setter: &str, n: &GoNa
 // {setter}(nil) removes it. The error is non-nil only after Close.
 func (t *{state}) {setter}(fn {fn_type}) error {{
 \tif fn == nil {{
-\t\treturn t.setHost({name:?}, nil)
+\t\treturn t.setHost({name:?}, nil, {queued})
 \t}}
 \treturn t.setHost({name:?}, func(answer hostAnswer, reqMsg *C.char, reqLen C.size_t) {{
 {lift}\t\tserveHost({name:?}, answer, {run}, {lower})
-\t}})
+\t}}, {queued})
 }}
 
 ",
@@ -545,6 +596,7 @@ func (t *{state}) {setter}(fn {fn_type}) error {{
             "\t\t"
         ),
         lower = message_lowerer(h.ret.as_ref(), n, "\t\t"),
+        queued = flat_params(&h.params),
     );
 }
 

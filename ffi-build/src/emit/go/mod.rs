@@ -4,9 +4,17 @@
 //!
 //! Values cross as the header's C structs, built in Go memory: whatever
 //! they point to is pinned for the duration of the C call (the library
-//! copies its arguments before returning). Results are copied out inside
-//! the callback, the only time the message is valid. C holds integers
-//! only (handle-table ids, context handles), never Go pointers.
+//! copies its arguments before returning). C holds integers and C memory
+//! only (handle-table ids, context handles, items), never Go pointers.
+//!
+//! A message is valid only during its callback. A flat one (nothing,
+//! text, bytes, a number, an enum; host requests of such parameters) is
+//! copied by a C callback in the preamble into an item that Go reads
+//! later: the caller polls its async answer, then parks, and host
+//! requests wait in a queue that polling callers or one goroutine empty,
+//! so no Go code runs on the library's threads. Messages that point into
+//! the library's memory (structs, lists, options) are lifted in a Go
+//! callback while they are valid.
 
 mod calls;
 pub(crate) mod names;
@@ -110,9 +118,12 @@ import (
 \t\"context\"
 \t\"errors\"
 \t\"fmt\"
+\t\"os\"
 \t\"runtime\"
 \t\"sync\"
-{atomic}\t\"unsafe\"
+\t\"sync/atomic\"
+\t\"time\"
+\t\"unsafe\"
 )
 
 func init() {{
@@ -134,11 +145,7 @@ var errInterface = func() error {{
         version = n.c.sym.lifecycle(crate::ir::Lifecycle::AbiVersion),
         macro = n.c.sym.macro_name(crate::ir::Macro::AbiVersion),
         check = n.c.sym.lifecycle(crate::ir::Lifecycle::CheckInterface),
-        atomic = if lib.objects.is_empty() {
-            ""
-        } else {
-            "\t\"sync/atomic\"\n"
-        },
+
     );
     types::declarations(&mut out, lib, n);
     let state = &lib.state;

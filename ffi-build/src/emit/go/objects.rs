@@ -52,6 +52,7 @@ pub(crate) fn types(out: &mut String, lib: &Library, n: &GoNames) {
                 ("pkg", n.pkg()),
                 ("free", &free_shell(n, &o.name)),
                 ("cancel", &n.shell("cancel")),
+                ("item", &n.shell("item")),
             ],
         ));
         let list: Vec<&str> = o.methods.iter().map(|m| m.name.as_str()).collect();

@@ -90,7 +90,8 @@ fn decode(lib: &Library, params: &[Param], indent: &str) -> String {
             let _ = writeln!(
                 s,
                 "{indent}let {local} = LIBRARY.object_arg::<{}>({}, {local}.0, {:?})?;",
-                lib.object(name).map_or(name.as_str(), |o| o.rust_path.as_str()),
+                lib.object(name)
+                    .map_or(name.as_str(), |o| o.rust_path.as_str()),
                 lib.object_index(name).unwrap_or(u32::MAX),
                 wire_name(&p.name)
             );

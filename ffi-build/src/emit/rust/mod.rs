@@ -30,7 +30,9 @@ pub(crate) fn glue(lib: &Library) -> String {
         lib.name
     );
     // The C signatures are fixed by the ABI, whatever their length.
-    out.push_str("#[doc(hidden)]\n#[allow(unsafe_code, clippy::too_many_arguments)]\nmod __ffi_glue {\n");
+    out.push_str(
+        "#[doc(hidden)]\n#[allow(unsafe_code, clippy::too_many_arguments)]\nmod __ffi_glue {\n",
+    );
     let dtor = if lib.dtor.is_some() {
         "Some(dtor)"
     } else {
@@ -133,7 +135,8 @@ fn lifts(lib: &Library, params: &[Param], indent: &str) -> String {
         .map(|(p, local)| match &p.ty {
             TypeRef::Object { name, .. } => format!(
                 "{indent}let {local} = LIBRARY.object_arg::<{}>({}, {local}, {:?})?;\n",
-                lib.object(name).map_or(name.as_str(), |o| o.rust_path.as_str()),
+                lib.object(name)
+                    .map_or(name.as_str(), |o| o.rust_path.as_str()),
                 lib.object_index(name).unwrap_or(u32::MAX),
                 p.name
             ),

@@ -11,8 +11,11 @@ package names
 
 /*
 #cgo LDFLAGS: -lnames
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "names.h"
 
 // C holds integers, never Go pointers: context handles and user data
@@ -23,12 +26,144 @@ extern void namesGoCallback(int ret, char *msg, size_t len, uintptr_t ud);
 extern void namesGoHostFn(uint64_t callID, char *req, size_t len, uintptr_t ud);
 extern void namesGoEvent(int ret, char *msg, size_t len, uintptr_t ud);
 
+// The callback lane, for answers and host-call requests that point into
+// the library's memory (structs, lists, options): Go lifts them during
+// the callback.
 static void namesgo_callback(int ret, const char *msg, size_t len, void *ud) {
 	namesGoCallback(ret, (char *)msg, len, (uintptr_t)ud);
 }
 
-static void namesgo_host_fn(uint64_t callID, const char *req, size_t len, void *ud) {
+static void namesgo_host_fn_callback(uint64_t callID, const char *req, size_t len, void *ud) {
 	namesGoHostFn(callID, (char *)req, len, (uintptr_t)ud);
+}
+
+// Answers and host-call requests reach Go through memory, never through a
+// Go callback on the library's threads: such a callback has to borrow one
+// of Go's processors, which takes tens to hundreds of microseconds when
+// they are busy (always, with GOMAXPROCS=1 and a goroutine running).
+//
+// An item is one answer whose message is flat (nothing, text, bytes, a
+// number or an enum: copied whole by the callback; it is the call's user
+// data, the caller polls its state, then parks), or one host-call request. Items that Go must be
+// told about wait in a lock-free list; a goroutine empties it, woken
+// through a pipe when no caller is polling.
+enum {
+	namesgo_ANSWER = 0,
+	namesgo_HOST = 1,
+	// item state bits (answers)
+	namesgo_DONE = 1,      // the answer is in
+	namesgo_PARKED = 2,    // the caller stopped polling: queue the item
+	namesgo_ABANDONED = 4, // the caller left (cancelled): the callback frees it
+};
+
+typedef struct namesgo_item {
+	struct namesgo_item *next;
+	uint32_t state;
+	int kind;
+	int ret;        // RET_*, or -1: the message could not be copied
+	uintptr_t ud;   // handle-table id of the Go side
+	uint64_t call_id;
+	size_t len;
+	char *heap;     // malloc'd copy when the message does not fit in buf
+	char buf[48];
+} namesgo_item;
+
+typedef struct namesgo_queue {
+	namesgo_item *head;  // newest first
+	uint32_t sleeping; // the goroutine waits on the pipe
+	int32_t polling;   // callers that poll the list while they wait
+	int rfd, wfd;
+} namesgo_queue;
+
+static namesgo_queue namesgo_q = {NULL, 0, 0, -1, -1};
+
+// namesgo_queue_open makes the wake-up pipe (once, from Go); NULL on failure.
+static namesgo_queue *namesgo_queue_open(void) {
+	int fds[2];
+	if (pipe(fds) != 0) {
+		return NULL;
+	}
+	for (int i = 0; i < 2; i++) {
+		fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
+		fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+	}
+	namesgo_q.rfd = fds[0];
+	namesgo_q.wfd = fds[1];
+	return &namesgo_q;
+}
+
+static namesgo_item *namesgo_item_new(int kind) {
+	namesgo_item *it = (namesgo_item *)malloc(sizeof *it);
+	if (it != NULL) {
+		it->next = NULL;
+		it->state = 0;
+		it->kind = kind;
+		it->ret = -1;
+		it->ud = 0;
+		it->call_id = 0;
+		it->len = 0;
+		it->heap = NULL;
+	}
+	return it;
+}
+
+static void namesgo_item_free(namesgo_item *it) {
+	free(it->heap);
+	free(it);
+}
+
+// namesgo_item_copy keeps a message that is valid only during the callback.
+static void namesgo_item_copy(namesgo_item *it, int ret, const char *msg, size_t len) {
+	it->ret = ret;
+	it->len = len;
+	if (len <= sizeof it->buf) {
+		if (len > 0) {
+			memcpy(it->buf, msg, len);
+		}
+	} else if ((it->heap = (char *)malloc(len)) != NULL) {
+		memcpy(it->heap, msg, len);
+	} else {
+		it->ret = -1;
+		it->len = 0;
+	}
+}
+
+// namesgo_push queues it for Go, and wakes the goroutine when it sleeps and
+// no caller polls (a caller leaving the poll looks at the list again).
+static void namesgo_push(namesgo_item *it) {
+	namesgo_item *old = __atomic_load_n(&namesgo_q.head, __ATOMIC_RELAXED);
+	do {
+		it->next = old;
+	} while (!__atomic_compare_exchange_n(&namesgo_q.head, &old, it, 1, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
+	if (__atomic_load_n(&namesgo_q.polling, __ATOMIC_SEQ_CST) == 0 &&
+	    __atomic_exchange_n(&namesgo_q.sleeping, 0, __ATOMIC_SEQ_CST) != 0) {
+		char b = 1;
+		ssize_t n = write(namesgo_q.wfd, &b, 1);
+		(void)n; // a full pipe already wakes the reader
+	}
+}
+
+// The callback of every async call: its user data is its item.
+static void namesgo_answer(int ret, const char *msg, size_t len, void *ud) {
+	namesgo_item *it = (namesgo_item *)ud;
+	namesgo_item_copy(it, ret, msg, len);
+	uint32_t old = __atomic_fetch_or(&it->state, namesgo_DONE, __ATOMIC_ACQ_REL);
+	if (old & namesgo_ABANDONED) {
+		namesgo_item_free(it);
+	} else if (old & namesgo_PARKED) {
+		namesgo_push(it);
+	}
+}
+
+static void namesgo_host_fn(uint64_t callID, const char *req, size_t len, void *ud) {
+	namesgo_item *it = namesgo_item_new(namesgo_HOST);
+	if (it == NULL) {
+		return; // out of memory: the call fails when the context is destroyed
+	}
+	it->call_id = callID;
+	it->ud = (uintptr_t)ud;
+	namesgo_item_copy(it, 0, req, len);
+	namesgo_push(it);
 }
 
 static void namesgo_event(int ret, const char *msg, size_t len, void *ud) {
@@ -43,8 +178,11 @@ static inline int namesgo_cancel(uintptr_t h, uintptr_t ud) {
 	return names_cancel((void *)h, (void *)ud);
 }
 
+// install: 0 removes the host function, 1 queues its requests (flat
+// ones), 2 passes them to a Go callback.
 static inline int namesgo_register_host_fn(uintptr_t h, const char *name, int install, uintptr_t ud) {
-	return names_register_host_fn((void *)h, name, install ? namesgo_host_fn : NULL, (void *)ud);
+	FFIHostFn fn = install == 1 ? namesgo_host_fn : install == 2 ? namesgo_host_fn_callback : NULL;
+	return names_register_host_fn((void *)h, name, fn, (void *)ud);
 }
 
 static inline int namesgo_host_complete(uintptr_t h, uint64_t callID, int ret, const char *msg, size_t len) {
@@ -85,8 +223,8 @@ static void namesgo_capture_cb(int ret, const char *msg, size_t len, void *ud) {
 	}
 }
 
-static inline uintptr_t namesgo_create(uintptr_t ud, uint32_t a0, uint32_t a1, uint32_t a2) {
-	return (uintptr_t)names_create(namesgo_callback, (void *)ud, a0, a1, a2);
+static inline uintptr_t namesgo_create(namesgo_item *it, uint32_t a0, uint32_t a1, uint32_t a2) {
+	return (uintptr_t)names_create(namesgo_answer, it, a0, a1, a2);
 }
 
 static inline namesgo_capture namesgo_sync_flag(uintptr_t h, bool a0, int32_t a1, uint8_t a2) {
@@ -108,8 +246,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -186,8 +327,14 @@ func (t *Names) cancelCall(ud C.uintptr_t) {
 	C.namesgo_cancel(t.ctx, ud)
 }
 
-// setHost installs (serve != nil) or removes the host function name.
-func (t *Names) setHost(name string, serve hostServe) error {
+// cancelItem asks the library to drop the call whose user data is it.
+func (t *Names) cancelItem(it *C.namesgo_item) {
+	t.cancelCall(C.uintptr_t(uintptr(unsafe.Pointer(it))))
+}
+
+// setHost installs (serve != nil) or removes the host function name;
+// queued says whether its requests are flat (see the preamble).
+func (t *Names) setHost(name string, serve hostServe, queued bool) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.closed {
@@ -205,8 +352,10 @@ func (t *Names) setHost(name string, serve hostServe) error {
 	}
 	s.set(serve)
 	install := C.int(0)
-	if serve != nil {
+	if serve != nil && queued {
 		install = 1
+	} else if serve != nil {
+		install = 2
 	}
 	cname := C.CString(name)
 	defer C.free(unsafe.Pointer(cname))
@@ -294,6 +443,271 @@ func captureValue(c *C.namesgo_capture, size uintptr) (unsafe.Pointer, error) {
 	return unsafe.Pointer(&c.buf[0]), nil
 }
 
+// errNoMemory reports a call that could not start (out of memory).
+var errNoMemory = errors.New("names: out of memory")
+
+// invoke runs one call: start makes the C call (the arguments pinned by
+// p) and returns its item, the user data the library answers exactly once.
+// The caller polls the item for a while, then parks; when ctx ends first,
+// cancel tells the library to drop the call, and ctx.Err() is returned.
+func invoke[T any](ctx context.Context, lift liftFunc[T], start func(p *runtime.Pinner) *C.namesgo_item, cancel func(*C.namesgo_item)) (T, error) {
+	var zero T
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	if err := startQueue(); err != nil {
+		return zero, err
+	}
+	var pinner runtime.Pinner
+	inflight.Add(1)
+	it := start(&pinner)
+	pinner.Unpin() // the library copied the arguments before returning
+	ok := it != nil && await(ctx, it, cancel)
+	inflight.Add(-1)
+	if it == nil {
+		return zero, errNoMemory
+	}
+	if !ok {
+		return zero, ctx.Err()
+	}
+	defer C.namesgo_item_free(it)
+	msg := it.heap
+	if msg == nil {
+		msg = &it.buf[0]
+	}
+	switch it.ret {
+	case C.RET_OK:
+		return lift(msg, it.len)
+	case C.RET_ERR:
+		return zero, errors.New(goString(msg, it.len))
+	default:
+		return zero, errNoAnswer
+	}
+}
+
+// inflight counts the calls waiting for an answer.
+var inflight atomic.Int64
+
+// spinLimit is how many waiting calls may poll at once: one per processor.
+var spinLimit = int64(runtime.NumCPU())
+
+// spinWindow bounds a caller's poll. Parking a goroutine and waking it
+// again costs tens of microseconds on a busy virtual machine, while most
+// answers take one or two; a short poll that yields the processor
+// catches them.
+const spinWindow = 20 * time.Microsecond
+
+// itemState is the word the callback sets bits of.
+func itemState(it *C.namesgo_item) *uint32 { return (*uint32)(unsafe.Pointer(&it.state)) }
+
+// setBits ors bits into *p and returns the old value.
+func setBits(p *uint32, bits uint32) uint32 {
+	for {
+		old := atomic.LoadUint32(p)
+		if atomic.CompareAndSwapUint32(p, old, old|bits) {
+			return old
+		}
+	}
+}
+
+// waiter is a parked caller; the queue's goroutine signals done.
+type waiter struct{ done chan struct{} }
+
+// await waits for it's answer: true when it is in, false when ctx ended
+// first (the call is then cancelled and it belongs to the library).
+func await(ctx context.Context, it *C.namesgo_item, cancel func(*C.namesgo_item)) bool {
+	state := itemState(it)
+	if poll(state, ctx.Done()) {
+		return true
+	}
+	if ctx.Err() == nil {
+		// With more callers than processors nobody polls, and the queue's
+		// goroutine is only woken by the network poller once a processor
+		// runs out of work: callers about to park, and callers just
+		// woken, deliver the answers already queued for the others.
+		if queued() {
+			drain(false)
+		}
+		w := &waiter{done: make(chan struct{}, 1)}
+		id := newHandle(w)
+		it.ud = C.uintptr_t(id) // published by setting PARKED
+		if setBits(state, C.namesgo_PARKED)&C.namesgo_DONE != 0 {
+			releaseHandle(id)
+			return true
+		}
+		select {
+		case <-w.done:
+			if queued() {
+				drain(false)
+			}
+			return true
+		case <-ctx.Done():
+		}
+		cancel(it)
+		if _, ok := takeHandle(id); !ok {
+			<-w.done // being delivered: it is ours to free
+			C.namesgo_item_free(it)
+		} else {
+			// Not delivered: the callback frees it, or has queued it
+			// and the queue's goroutine frees it (its handle is gone).
+			setBits(state, C.namesgo_ABANDONED)
+		}
+		return false
+	}
+	cancel(it)
+	if setBits(state, C.namesgo_ABANDONED)&C.namesgo_DONE != 0 {
+		C.namesgo_item_free(it) // answered meanwhile, and never queued
+	}
+	return false
+}
+
+// poll watches state for a while, yielding the processor and serving the
+// queue meanwhile (with one processor, the caller is what runs a host
+// function's goroutine). False when it gave up or done was closed.
+func poll(state *uint32, done <-chan struct{}) bool {
+	if atomic.LoadUint32(state)&C.namesgo_DONE != 0 {
+		return true
+	}
+	if inflight.Load() > spinLimit {
+		return false
+	}
+	polling := (*int32)(unsafe.Pointer(&queue.polling))
+	atomic.AddInt32(polling, 1)
+	defer func() {
+		atomic.AddInt32(polling, -1)
+		if queued() {
+			drain(true) // pushed while the pusher counted on this caller
+		}
+	}()
+	var start time.Time
+	for i := 0; ; i++ {
+		if queued() && drain(false) {
+			runtime.Gosched() // a host function's goroutine may be waiting
+		}
+		if atomic.LoadUint32(state)&C.namesgo_DONE != 0 {
+			return true
+		}
+		if i&15 == 0 {
+			if done != nil {
+				select {
+				case <-done:
+					return false
+				default:
+				}
+			}
+			if i == 0 {
+				start = time.Now()
+			} else if time.Since(start) > spinWindow {
+				return false
+			}
+		}
+		if i&3 == 3 {
+			runtime.Gosched()
+		}
+	}
+}
+
+// The queue C fills with parked callers' answers and host-call requests,
+// and the goroutine that empties it when no caller polls.
+var (
+	queue     *C.namesgo_queue
+	queueOnce sync.Once
+	queueErr  error
+	drainMu   sync.Mutex // one drain at a time keeps the order
+)
+
+// startQueue opens the queue and starts its goroutine, once.
+func startQueue() error {
+	queueOnce.Do(func() {
+		queue = C.namesgo_queue_open()
+		if queue == nil {
+			queueErr = errors.New("names: cannot create the wake-up pipe")
+			return
+		}
+		go serveQueue(os.NewFile(uintptr(queue.rfd), "names-queue"))
+	})
+	return queueErr
+}
+
+func queueHead() *unsafe.Pointer { return (*unsafe.Pointer)(unsafe.Pointer(&queue.head)) }
+
+func queued() bool { return atomic.LoadPointer(queueHead()) != nil }
+
+// serveQueue empties the queue; it sleeps in the network poller, so no
+// thread is held while there is nothing to do.
+func serveQueue(wake *os.File) {
+	sleeping := (*uint32)(unsafe.Pointer(&queue.sleeping))
+	buf := make([]byte, 64)
+	for {
+		// It does not poll: with one processor, a polling goroutine
+		// here delays the callers' own polls (measured: 1.4 -> 108 us
+		// per async call with GOMAXPROCS=1), and with two it takes the
+		// CPU the library's worker needs. Answers that come while it
+		// drains are taken in the same wake-up.
+		drain(true)
+		atomic.StoreUint32(sleeping, 1)
+		if queued() {
+			atomic.StoreUint32(sleeping, 0)
+			continue
+		}
+		if _, err := wake.Read(buf); err != nil {
+			panic("names: the wake-up pipe failed: " + err.Error())
+		}
+	}
+}
+
+// drain delivers everything queued, oldest first; false when there was
+// nothing. Unless wait, it gives way to a drain under way.
+func drain(wait bool) bool {
+	if wait {
+		drainMu.Lock()
+	} else if !drainMu.TryLock() {
+		return false
+	}
+	defer drainMu.Unlock()
+	var list *C.namesgo_item
+	for p := atomic.SwapPointer(queueHead(), nil); p != nil; {
+		it := (*C.namesgo_item)(p)
+		p = unsafe.Pointer(it.next)
+		it.next = list
+		list = it
+	}
+	for it := list; it != nil; {
+		next := it.next
+		deliver(it)
+		it = next
+	}
+	return list != nil
+}
+
+// deliver hands one item to its Go side; it never blocks and never runs
+// the program's code.
+func deliver(it *C.namesgo_item) {
+	if it.kind == C.namesgo_ANSWER {
+		if v, ok := takeHandle(uintptr(it.ud)); ok {
+			v.(*waiter).done <- struct{}{}
+		} else {
+			C.namesgo_item_free(it) // the caller left
+		}
+		return
+	}
+	v, ok := lookupHandle(uintptr(it.ud))
+	switch {
+	case !ok: // closed: the library already failed the call
+	case it.ret != 0:
+		answerError(func(ret C.int, msg *C.char, n C.size_t) {
+			v.(*hostSlot).complete(C.uint64_t(it.call_id), ret, msg, n)
+		}, errNoMemory)
+	default:
+		msg := it.heap
+		if msg == nil {
+			msg = &it.buf[0]
+		}
+		v.(*hostSlot).serveRequest(C.uint64_t(it.call_id), msg, it.len)
+	}
+	C.namesgo_item_free(it)
+}
+
 // NewNames creates a Names.
 //
 // Release it with Close. When the constructor fails, the context is
@@ -309,9 +723,13 @@ func NewNamesContext(ctx context.Context, ctx_ uint32, cb uint32, userData uint3
 		return nil, errInterface
 	}
 	var h C.uintptr_t
-	_, err := invoke(ctx, liftEmpty, func(p *runtime.Pinner, ud C.uintptr_t) {
-		h = C.namesgo_create(ud, C.uint32_t(ctx_), C.uint32_t(cb), C.uint32_t(userData))
-	}, func(C.uintptr_t) {})
+	_, err := invoke(ctx, liftEmpty, func(p *runtime.Pinner) *C.namesgo_item {
+		it := C.namesgo_item_new(C.namesgo_ANSWER)
+		if it != nil {
+			h = C.namesgo_create(it, C.uint32_t(ctx_), C.uint32_t(cb), C.uint32_t(userData))
+		}
+		return it
+	}, func(*C.namesgo_item) {})
 	if err != nil {
 		if h != 0 {
 			C.namesgo_destroy(h)
@@ -352,7 +770,7 @@ func (t *Names) Later(ffiDone Str, std []string, ctx_ int64, detail *Inline, inl
 // LaterContext is Later with a context: when ctx ends first, the Rust
 // future is dropped and ctx.Err() returned.
 func (t *Names) LaterContext(ctx context.Context, ffiDone Str, std []string, ctx_ int64, detail *Inline, inline Inline, error_ uint8) ([]Str, error) {
-	return invoke(ctx, valueLifter(liftVec_Str), func(p *runtime.Pinner, ud C.uintptr_t) {
+	return invokeCallback(ctx, valueLifter(liftVec_Str), func(p *runtime.Pinner, ud C.uintptr_t) {
 		C.namesgo_call_later(t.ctx, ud, lowerStr_(p, ffiDone), lowerVec_String(p, std), C.int64_t(ctx_), lowerOption_Inline(p, detail), lowerInline(p, inline), C.uint8_t(error_))
 	}, t.cancelCall)
 }
@@ -364,14 +782,14 @@ func (t *Names) LaterContext(ctx context.Context, ffiDone Str, std []string, ctx
 // SetLongAnswer(nil) removes it. The error is non-nil only after Close.
 func (t *Names) SetLongAnswer(fn func(key string) (*[]*Inline, error)) error {
 	if fn == nil {
-		return t.setHost("long_answer", nil)
+		return t.setHost("long_answer", nil, true)
 	}
 	return t.setHost("long_answer", func(answer hostAnswer, reqMsg *C.char, reqLen C.size_t) {
 		key := goString(reqMsg, reqLen)
 		serveHost("long_answer", answer, func() (*[]*Inline, error) { return fn(key) }, func(p *runtime.Pinner, v *[]*Inline) (*C.char, C.size_t) {
 			return valueMsg(p, lowerOption_Vec_Option_Inline(p, v))
 		})
-	})
+	}, true)
 }
 
 // OnHappened calls fn with every later happened event:

@@ -77,8 +77,8 @@ func releaseHandle(id uintptr) {
 	delete(s.m, id)
 }
 
-// liftFunc copies a RET_OK message into Go memory; it runs inside the
-// callback, while msg is valid.
+// liftFunc copies a RET_OK message into Go memory; it runs while msg is
+// valid.
 type liftFunc[T any] func(msg *C.char, n C.size_t) (T, error)
 
 type result[T any] struct {
@@ -91,8 +91,8 @@ type pending interface {
 	complete(ret C.int, msg *C.char, n C.size_t)
 }
 
-// call is one call in flight. done is buffered, so the callback never
-// blocks, even when nobody waits any more (cancelled calls).
+// call is one call in flight on the callback lane. done is buffered, so
+// the callback never blocks, even when nobody waits any more.
 type call[T any] struct {
 	done chan result[T]
 	lift liftFunc[T]
@@ -108,13 +108,19 @@ func (c *call[T]) complete(ret C.int, msg *C.char, n C.size_t) {
 	c.done <- r
 }
 
-// invoke runs one call: start passes the user data (and the pinner for
-// the arguments) to the C function, which calls back exactly once. When
-// ctx ends first, cancel tells the library to drop the call; its late
+// invokeCallback runs one call whose result points into the library's
+// memory (a struct, a list or an option): it must be lifted inside the
+// callback, the only time it is valid, so the answer comes as a Go
+// callback. start passes the user data (and the pinner for the
+// arguments) to the C function, which calls back exactly once. When ctx
+// ends first, cancel tells the library to drop the call; its late
 // callback still frees the handle.
-func invoke[T any](ctx context.Context, lift liftFunc[T], start func(p *runtime.Pinner, ud C.uintptr_t), cancel func(ud C.uintptr_t)) (T, error) {
+func invokeCallback[T any](ctx context.Context, lift liftFunc[T], start func(p *runtime.Pinner, ud C.uintptr_t), cancel func(ud C.uintptr_t)) (T, error) {
 	var zero T
 	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	if err := startQueue(); err != nil {
 		return zero, err
 	}
 	c := &call[T]{done: make(chan result[T], 1), lift: lift}
@@ -136,27 +142,50 @@ func invoke[T any](ctx context.Context, lift liftFunc[T], start func(p *runtime.
 	}
 }
 
-// inflight counts the calls waiting for an answer.
-var inflight atomic.Int64
+// syncCall is a sync call on the callback lane: the library answers on
+// the calling thread before it returns, so the callback runs on the
+// caller's goroutine and no channel is needed.
+type syncCall[T any] struct {
+	r        result[T]
+	answered bool
+	lift     liftFunc[T]
+}
 
-// spinLimit is how many waiting calls may spin at once: one per processor,
-// so spinning never keeps the answering thread from running Go code.
-var spinLimit = int64(runtime.NumCPU())
+func (c *syncCall[T]) complete(ret C.int, msg *C.char, n C.size_t) {
+	if ret == C.RET_OK {
+		c.r.value, c.r.err = c.lift(msg, n)
+	} else {
+		c.r.err = errors.New(goString(msg, n))
+	}
+	c.answered = true
+}
 
-// spinWindow bounds a spin. Parking a goroutine and waking it again costs
-// tens of microseconds on a busy virtual machine, while most answers take
-// a few; a short spin that yields the processor catches them.
-const spinWindow = 20 * time.Microsecond
+// errNotAnswered reports a sync call that returned without its answer.
+var errNotAnswered = errors.New("the library returned without answering")
 
-// hostsStarting counts host-function goroutines created but not yet
-// running. Such a goroutine is queued on the processor that the library's
-// thread borrowed for the callback, which then goes back into C; a
-// spinning caller would keep its own processor from stealing it, so
-// callers stop spinning while one is waiting.
-var hostsStarting atomic.Int64
+// invokeSync runs one sync call whose result is lifted in the callback;
+// the context is checked before the call (it runs on the calling thread
+// and cannot be interrupted).
+func invokeSync[T any](ctx context.Context, lift liftFunc[T], start func(p *runtime.Pinner, ud C.uintptr_t)) (T, error) {
+	var zero T
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	c := &syncCall[T]{lift: lift}
+	id := newHandle(c)
+	var pinner runtime.Pinner
+	start(&pinner, C.uintptr_t(id))
+	pinner.Unpin()
+	if !c.answered {
+		releaseHandle(id)
+		return zero, errNotAnswered
+	}
+	return c.r.value, c.r.err
+}
 
-// spinWait polls done for a little while, yielding the processor between
-// polls, when few calls are waiting. ok is false when it gave up.
+// spinWait polls done for a little while, yielding the processor (and
+// serving the queue) between polls, when few calls are waiting. ok is
+// false when it gave up.
 func spinWait[T any](done chan result[T]) (r result[T], ok bool) {
 	if inflight.Load() > spinLimit {
 		return r, false
@@ -168,8 +197,8 @@ func spinWait[T any](done chan result[T]) (r result[T], ok bool) {
 			return r, true
 		default:
 		}
-		if hostsStarting.Load() > 0 {
-			return r, false
+		if queued() {
+			drain(false)
 		}
 		if i&15 == 0 {
 			if i == 0 {
@@ -308,11 +337,14 @@ func (s *hostSlot) get() hostServe {
 
 //export shapesGoHostFn
 func shapesGoHostFn(callID C.uint64_t, req *C.char, n C.size_t, ud C.uintptr_t) {
-	v, ok := lookupHandle(uintptr(ud))
-	if !ok {
-		return // closed: the library already failed the call
-	}
-	s := v.(*hostSlot)
+	if v, ok := lookupHandle(uintptr(ud)); ok {
+		v.(*hostSlot).serveRequest(callID, req, n)
+	} // else closed: the library already failed the call
+}
+
+// serveRequest answers one host call whose request is req (valid during
+// this call only).
+func (s *hostSlot) serveRequest(callID C.uint64_t, req *C.char, n C.size_t) {
 	answer := func(ret C.int, msg *C.char, n C.size_t) { s.complete(callID, ret, msg, n) }
 	if serve := s.get(); serve != nil {
 		serve(answer, req, n)
@@ -343,9 +375,7 @@ func answerError(answer hostAnswer, err error) {
 // serveHost runs a host function on its own goroutine and answers with
 // its result; a panic becomes the call's error.
 func serveHost[T any](name string, answer hostAnswer, run func() (T, error), lower func(p *runtime.Pinner, v T) (*C.char, C.size_t)) {
-	hostsStarting.Add(1)
 	go func() {
-		hostsStarting.Add(-1)
 		v, err := callHost(name, run)
 		if err != nil {
 			answerError(answer, err)

@@ -11,8 +11,11 @@ package shapes
 
 /*
 #cgo LDFLAGS: -lshapes
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "shapes.h"
 
 // C holds integers, never Go pointers: context handles and user data
@@ -23,12 +26,144 @@ extern void shapesGoCallback(int ret, char *msg, size_t len, uintptr_t ud);
 extern void shapesGoHostFn(uint64_t callID, char *req, size_t len, uintptr_t ud);
 extern void shapesGoEvent(int ret, char *msg, size_t len, uintptr_t ud);
 
+// The callback lane, for answers and host-call requests that point into
+// the library's memory (structs, lists, options): Go lifts them during
+// the callback.
 static void shapesgo_callback(int ret, const char *msg, size_t len, void *ud) {
 	shapesGoCallback(ret, (char *)msg, len, (uintptr_t)ud);
 }
 
-static void shapesgo_host_fn(uint64_t callID, const char *req, size_t len, void *ud) {
+static void shapesgo_host_fn_callback(uint64_t callID, const char *req, size_t len, void *ud) {
 	shapesGoHostFn(callID, (char *)req, len, (uintptr_t)ud);
+}
+
+// Answers and host-call requests reach Go through memory, never through a
+// Go callback on the library's threads: such a callback has to borrow one
+// of Go's processors, which takes tens to hundreds of microseconds when
+// they are busy (always, with GOMAXPROCS=1 and a goroutine running).
+//
+// An item is one answer whose message is flat (nothing, text, bytes, a
+// number or an enum: copied whole by the callback; it is the call's user
+// data, the caller polls its state, then parks), or one host-call request. Items that Go must be
+// told about wait in a lock-free list; a goroutine empties it, woken
+// through a pipe when no caller is polling.
+enum {
+	shapesgo_ANSWER = 0,
+	shapesgo_HOST = 1,
+	// item state bits (answers)
+	shapesgo_DONE = 1,      // the answer is in
+	shapesgo_PARKED = 2,    // the caller stopped polling: queue the item
+	shapesgo_ABANDONED = 4, // the caller left (cancelled): the callback frees it
+};
+
+typedef struct shapesgo_item {
+	struct shapesgo_item *next;
+	uint32_t state;
+	int kind;
+	int ret;        // RET_*, or -1: the message could not be copied
+	uintptr_t ud;   // handle-table id of the Go side
+	uint64_t call_id;
+	size_t len;
+	char *heap;     // malloc'd copy when the message does not fit in buf
+	char buf[48];
+} shapesgo_item;
+
+typedef struct shapesgo_queue {
+	shapesgo_item *head;  // newest first
+	uint32_t sleeping; // the goroutine waits on the pipe
+	int32_t polling;   // callers that poll the list while they wait
+	int rfd, wfd;
+} shapesgo_queue;
+
+static shapesgo_queue shapesgo_q = {NULL, 0, 0, -1, -1};
+
+// shapesgo_queue_open makes the wake-up pipe (once, from Go); NULL on failure.
+static shapesgo_queue *shapesgo_queue_open(void) {
+	int fds[2];
+	if (pipe(fds) != 0) {
+		return NULL;
+	}
+	for (int i = 0; i < 2; i++) {
+		fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
+		fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+	}
+	shapesgo_q.rfd = fds[0];
+	shapesgo_q.wfd = fds[1];
+	return &shapesgo_q;
+}
+
+static shapesgo_item *shapesgo_item_new(int kind) {
+	shapesgo_item *it = (shapesgo_item *)malloc(sizeof *it);
+	if (it != NULL) {
+		it->next = NULL;
+		it->state = 0;
+		it->kind = kind;
+		it->ret = -1;
+		it->ud = 0;
+		it->call_id = 0;
+		it->len = 0;
+		it->heap = NULL;
+	}
+	return it;
+}
+
+static void shapesgo_item_free(shapesgo_item *it) {
+	free(it->heap);
+	free(it);
+}
+
+// shapesgo_item_copy keeps a message that is valid only during the callback.
+static void shapesgo_item_copy(shapesgo_item *it, int ret, const char *msg, size_t len) {
+	it->ret = ret;
+	it->len = len;
+	if (len <= sizeof it->buf) {
+		if (len > 0) {
+			memcpy(it->buf, msg, len);
+		}
+	} else if ((it->heap = (char *)malloc(len)) != NULL) {
+		memcpy(it->heap, msg, len);
+	} else {
+		it->ret = -1;
+		it->len = 0;
+	}
+}
+
+// shapesgo_push queues it for Go, and wakes the goroutine when it sleeps and
+// no caller polls (a caller leaving the poll looks at the list again).
+static void shapesgo_push(shapesgo_item *it) {
+	shapesgo_item *old = __atomic_load_n(&shapesgo_q.head, __ATOMIC_RELAXED);
+	do {
+		it->next = old;
+	} while (!__atomic_compare_exchange_n(&shapesgo_q.head, &old, it, 1, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
+	if (__atomic_load_n(&shapesgo_q.polling, __ATOMIC_SEQ_CST) == 0 &&
+	    __atomic_exchange_n(&shapesgo_q.sleeping, 0, __ATOMIC_SEQ_CST) != 0) {
+		char b = 1;
+		ssize_t n = write(shapesgo_q.wfd, &b, 1);
+		(void)n; // a full pipe already wakes the reader
+	}
+}
+
+// The callback of every async call: its user data is its item.
+static void shapesgo_answer(int ret, const char *msg, size_t len, void *ud) {
+	shapesgo_item *it = (shapesgo_item *)ud;
+	shapesgo_item_copy(it, ret, msg, len);
+	uint32_t old = __atomic_fetch_or(&it->state, shapesgo_DONE, __ATOMIC_ACQ_REL);
+	if (old & shapesgo_ABANDONED) {
+		shapesgo_item_free(it);
+	} else if (old & shapesgo_PARKED) {
+		shapesgo_push(it);
+	}
+}
+
+static void shapesgo_host_fn(uint64_t callID, const char *req, size_t len, void *ud) {
+	shapesgo_item *it = shapesgo_item_new(shapesgo_HOST);
+	if (it == NULL) {
+		return; // out of memory: the call fails when the context is destroyed
+	}
+	it->call_id = callID;
+	it->ud = (uintptr_t)ud;
+	shapesgo_item_copy(it, 0, req, len);
+	shapesgo_push(it);
 }
 
 static void shapesgo_event(int ret, const char *msg, size_t len, void *ud) {
@@ -43,8 +178,11 @@ static inline int shapesgo_cancel(uintptr_t h, uintptr_t ud) {
 	return shapes_cancel((void *)h, (void *)ud);
 }
 
+// install: 0 removes the host function, 1 queues its requests (flat
+// ones), 2 passes them to a Go callback.
 static inline int shapesgo_register_host_fn(uintptr_t h, const char *name, int install, uintptr_t ud) {
-	return shapes_register_host_fn((void *)h, name, install ? shapesgo_host_fn : NULL, (void *)ud);
+	FFIHostFn fn = install == 1 ? shapesgo_host_fn : install == 2 ? shapesgo_host_fn_callback : NULL;
+	return shapes_register_host_fn((void *)h, name, fn, (void *)ud);
 }
 
 static inline int shapesgo_host_complete(uintptr_t h, uint64_t callID, int ret, const char *msg, size_t len) {
@@ -85,8 +223,8 @@ static void shapesgo_capture_cb(int ret, const char *msg, size_t len, void *ud) 
 	}
 }
 
-static inline uintptr_t shapesgo_create(uintptr_t ud, shapes_Outer a0, shapes_Option_Inner a1) {
-	return (uintptr_t)shapes_create(shapesgo_callback, (void *)ud, a0, a1);
+static inline uintptr_t shapesgo_create(shapesgo_item *it, shapes_Outer a0, shapes_Option_Inner a1) {
+	return (uintptr_t)shapes_create(shapesgo_answer, it, a0, a1);
 }
 
 static inline int shapesgo_call_swap(uintptr_t h, uintptr_t ud, shapes_Outer a0, shapes_Vec_Inner a1) {
@@ -112,8 +250,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -220,8 +361,14 @@ func (t *Shapes) cancelCall(ud C.uintptr_t) {
 	C.shapesgo_cancel(t.ctx, ud)
 }
 
-// setHost installs (serve != nil) or removes the host function name.
-func (t *Shapes) setHost(name string, serve hostServe) error {
+// cancelItem asks the library to drop the call whose user data is it.
+func (t *Shapes) cancelItem(it *C.shapesgo_item) {
+	t.cancelCall(C.uintptr_t(uintptr(unsafe.Pointer(it))))
+}
+
+// setHost installs (serve != nil) or removes the host function name;
+// queued says whether its requests are flat (see the preamble).
+func (t *Shapes) setHost(name string, serve hostServe, queued bool) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.closed {
@@ -239,8 +386,10 @@ func (t *Shapes) setHost(name string, serve hostServe) error {
 	}
 	s.set(serve)
 	install := C.int(0)
-	if serve != nil {
+	if serve != nil && queued {
 		install = 1
+	} else if serve != nil {
+		install = 2
 	}
 	cname := C.CString(name)
 	defer C.free(unsafe.Pointer(cname))
@@ -328,6 +477,271 @@ func captureValue(c *C.shapesgo_capture, size uintptr) (unsafe.Pointer, error) {
 	return unsafe.Pointer(&c.buf[0]), nil
 }
 
+// errNoMemory reports a call that could not start (out of memory).
+var errNoMemory = errors.New("shapes: out of memory")
+
+// invoke runs one call: start makes the C call (the arguments pinned by
+// p) and returns its item, the user data the library answers exactly once.
+// The caller polls the item for a while, then parks; when ctx ends first,
+// cancel tells the library to drop the call, and ctx.Err() is returned.
+func invoke[T any](ctx context.Context, lift liftFunc[T], start func(p *runtime.Pinner) *C.shapesgo_item, cancel func(*C.shapesgo_item)) (T, error) {
+	var zero T
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	if err := startQueue(); err != nil {
+		return zero, err
+	}
+	var pinner runtime.Pinner
+	inflight.Add(1)
+	it := start(&pinner)
+	pinner.Unpin() // the library copied the arguments before returning
+	ok := it != nil && await(ctx, it, cancel)
+	inflight.Add(-1)
+	if it == nil {
+		return zero, errNoMemory
+	}
+	if !ok {
+		return zero, ctx.Err()
+	}
+	defer C.shapesgo_item_free(it)
+	msg := it.heap
+	if msg == nil {
+		msg = &it.buf[0]
+	}
+	switch it.ret {
+	case C.RET_OK:
+		return lift(msg, it.len)
+	case C.RET_ERR:
+		return zero, errors.New(goString(msg, it.len))
+	default:
+		return zero, errNoAnswer
+	}
+}
+
+// inflight counts the calls waiting for an answer.
+var inflight atomic.Int64
+
+// spinLimit is how many waiting calls may poll at once: one per processor.
+var spinLimit = int64(runtime.NumCPU())
+
+// spinWindow bounds a caller's poll. Parking a goroutine and waking it
+// again costs tens of microseconds on a busy virtual machine, while most
+// answers take one or two; a short poll that yields the processor
+// catches them.
+const spinWindow = 20 * time.Microsecond
+
+// itemState is the word the callback sets bits of.
+func itemState(it *C.shapesgo_item) *uint32 { return (*uint32)(unsafe.Pointer(&it.state)) }
+
+// setBits ors bits into *p and returns the old value.
+func setBits(p *uint32, bits uint32) uint32 {
+	for {
+		old := atomic.LoadUint32(p)
+		if atomic.CompareAndSwapUint32(p, old, old|bits) {
+			return old
+		}
+	}
+}
+
+// waiter is a parked caller; the queue's goroutine signals done.
+type waiter struct{ done chan struct{} }
+
+// await waits for it's answer: true when it is in, false when ctx ended
+// first (the call is then cancelled and it belongs to the library).
+func await(ctx context.Context, it *C.shapesgo_item, cancel func(*C.shapesgo_item)) bool {
+	state := itemState(it)
+	if poll(state, ctx.Done()) {
+		return true
+	}
+	if ctx.Err() == nil {
+		// With more callers than processors nobody polls, and the queue's
+		// goroutine is only woken by the network poller once a processor
+		// runs out of work: callers about to park, and callers just
+		// woken, deliver the answers already queued for the others.
+		if queued() {
+			drain(false)
+		}
+		w := &waiter{done: make(chan struct{}, 1)}
+		id := newHandle(w)
+		it.ud = C.uintptr_t(id) // published by setting PARKED
+		if setBits(state, C.shapesgo_PARKED)&C.shapesgo_DONE != 0 {
+			releaseHandle(id)
+			return true
+		}
+		select {
+		case <-w.done:
+			if queued() {
+				drain(false)
+			}
+			return true
+		case <-ctx.Done():
+		}
+		cancel(it)
+		if _, ok := takeHandle(id); !ok {
+			<-w.done // being delivered: it is ours to free
+			C.shapesgo_item_free(it)
+		} else {
+			// Not delivered: the callback frees it, or has queued it
+			// and the queue's goroutine frees it (its handle is gone).
+			setBits(state, C.shapesgo_ABANDONED)
+		}
+		return false
+	}
+	cancel(it)
+	if setBits(state, C.shapesgo_ABANDONED)&C.shapesgo_DONE != 0 {
+		C.shapesgo_item_free(it) // answered meanwhile, and never queued
+	}
+	return false
+}
+
+// poll watches state for a while, yielding the processor and serving the
+// queue meanwhile (with one processor, the caller is what runs a host
+// function's goroutine). False when it gave up or done was closed.
+func poll(state *uint32, done <-chan struct{}) bool {
+	if atomic.LoadUint32(state)&C.shapesgo_DONE != 0 {
+		return true
+	}
+	if inflight.Load() > spinLimit {
+		return false
+	}
+	polling := (*int32)(unsafe.Pointer(&queue.polling))
+	atomic.AddInt32(polling, 1)
+	defer func() {
+		atomic.AddInt32(polling, -1)
+		if queued() {
+			drain(true) // pushed while the pusher counted on this caller
+		}
+	}()
+	var start time.Time
+	for i := 0; ; i++ {
+		if queued() && drain(false) {
+			runtime.Gosched() // a host function's goroutine may be waiting
+		}
+		if atomic.LoadUint32(state)&C.shapesgo_DONE != 0 {
+			return true
+		}
+		if i&15 == 0 {
+			if done != nil {
+				select {
+				case <-done:
+					return false
+				default:
+				}
+			}
+			if i == 0 {
+				start = time.Now()
+			} else if time.Since(start) > spinWindow {
+				return false
+			}
+		}
+		if i&3 == 3 {
+			runtime.Gosched()
+		}
+	}
+}
+
+// The queue C fills with parked callers' answers and host-call requests,
+// and the goroutine that empties it when no caller polls.
+var (
+	queue     *C.shapesgo_queue
+	queueOnce sync.Once
+	queueErr  error
+	drainMu   sync.Mutex // one drain at a time keeps the order
+)
+
+// startQueue opens the queue and starts its goroutine, once.
+func startQueue() error {
+	queueOnce.Do(func() {
+		queue = C.shapesgo_queue_open()
+		if queue == nil {
+			queueErr = errors.New("shapes: cannot create the wake-up pipe")
+			return
+		}
+		go serveQueue(os.NewFile(uintptr(queue.rfd), "shapes-queue"))
+	})
+	return queueErr
+}
+
+func queueHead() *unsafe.Pointer { return (*unsafe.Pointer)(unsafe.Pointer(&queue.head)) }
+
+func queued() bool { return atomic.LoadPointer(queueHead()) != nil }
+
+// serveQueue empties the queue; it sleeps in the network poller, so no
+// thread is held while there is nothing to do.
+func serveQueue(wake *os.File) {
+	sleeping := (*uint32)(unsafe.Pointer(&queue.sleeping))
+	buf := make([]byte, 64)
+	for {
+		// It does not poll: with one processor, a polling goroutine
+		// here delays the callers' own polls (measured: 1.4 -> 108 us
+		// per async call with GOMAXPROCS=1), and with two it takes the
+		// CPU the library's worker needs. Answers that come while it
+		// drains are taken in the same wake-up.
+		drain(true)
+		atomic.StoreUint32(sleeping, 1)
+		if queued() {
+			atomic.StoreUint32(sleeping, 0)
+			continue
+		}
+		if _, err := wake.Read(buf); err != nil {
+			panic("shapes: the wake-up pipe failed: " + err.Error())
+		}
+	}
+}
+
+// drain delivers everything queued, oldest first; false when there was
+// nothing. Unless wait, it gives way to a drain under way.
+func drain(wait bool) bool {
+	if wait {
+		drainMu.Lock()
+	} else if !drainMu.TryLock() {
+		return false
+	}
+	defer drainMu.Unlock()
+	var list *C.shapesgo_item
+	for p := atomic.SwapPointer(queueHead(), nil); p != nil; {
+		it := (*C.shapesgo_item)(p)
+		p = unsafe.Pointer(it.next)
+		it.next = list
+		list = it
+	}
+	for it := list; it != nil; {
+		next := it.next
+		deliver(it)
+		it = next
+	}
+	return list != nil
+}
+
+// deliver hands one item to its Go side; it never blocks and never runs
+// the program's code.
+func deliver(it *C.shapesgo_item) {
+	if it.kind == C.shapesgo_ANSWER {
+		if v, ok := takeHandle(uintptr(it.ud)); ok {
+			v.(*waiter).done <- struct{}{}
+		} else {
+			C.shapesgo_item_free(it) // the caller left
+		}
+		return
+	}
+	v, ok := lookupHandle(uintptr(it.ud))
+	switch {
+	case !ok: // closed: the library already failed the call
+	case it.ret != 0:
+		answerError(func(ret C.int, msg *C.char, n C.size_t) {
+			v.(*hostSlot).complete(C.uint64_t(it.call_id), ret, msg, n)
+		}, errNoMemory)
+	default:
+		msg := it.heap
+		if msg == nil {
+			msg = &it.buf[0]
+		}
+		v.(*hostSlot).serveRequest(C.uint64_t(it.call_id), msg, it.len)
+	}
+	C.shapesgo_item_free(it)
+}
+
 // NewShapes creates a Shapes.
 //
 // Release it with Close. When the constructor fails, the context is
@@ -343,9 +757,13 @@ func NewShapesContext(ctx context.Context, first Outer, second *Inner) (*Shapes,
 		return nil, errInterface
 	}
 	var h C.uintptr_t
-	_, err := invoke(ctx, liftEmpty, func(p *runtime.Pinner, ud C.uintptr_t) {
-		h = C.shapesgo_create(ud, lowerOuter(p, first), lowerOption_Inner(p, second))
-	}, func(C.uintptr_t) {})
+	_, err := invoke(ctx, liftEmpty, func(p *runtime.Pinner) *C.shapesgo_item {
+		it := C.shapesgo_item_new(C.shapesgo_ANSWER)
+		if it != nil {
+			h = C.shapesgo_create(it, lowerOuter(p, first), lowerOption_Inner(p, second))
+		}
+		return it
+	}, func(*C.shapesgo_item) {})
 	if err != nil {
 		if h != 0 {
 			C.shapesgo_destroy(h)
@@ -363,7 +781,7 @@ func (t *Shapes) Swap(a Outer, b []Inner) ([]Outer, error) {
 // SwapContext is Swap with a context: when ctx ends first, the Rust
 // future is dropped and ctx.Err() returned.
 func (t *Shapes) SwapContext(ctx context.Context, a Outer, b []Inner) ([]Outer, error) {
-	return invoke(ctx, valueLifter(liftVec_Outer), func(p *runtime.Pinner, ud C.uintptr_t) {
+	return invokeCallback(ctx, valueLifter(liftVec_Outer), func(p *runtime.Pinner, ud C.uintptr_t) {
 		C.shapesgo_call_swap(t.ctx, ud, lowerOuter(p, a), lowerVec_Inner(p, b))
 	}, t.cancelCall)
 }
@@ -398,9 +816,9 @@ func (t *Shapes) Maybe() (*Kind, error) {
 // returns ctx.Err() without calling; once started, the call runs to the end on
 // the calling thread (a sync Rust function cannot be interrupted).
 func (t *Shapes) MaybeContext(ctx context.Context) (*Kind, error) {
-	return invoke(ctx, valueLifter(liftOption_Kind), func(p *runtime.Pinner, ud C.uintptr_t) {
+	return invokeSync(ctx, valueLifter(liftOption_Kind), func(p *runtime.Pinner, ud C.uintptr_t) {
 		C.shapesgo_call_maybe(t.ctx, ud)
-	}, t.cancelCall)
+	})
 }
 
 // SetAskNone installs fn as the host function ask_none:
@@ -409,11 +827,11 @@ func (t *Shapes) MaybeContext(ctx context.Context) (*Kind, error) {
 // SetAskNone(nil) removes it. The error is non-nil only after Close.
 func (t *Shapes) SetAskNone(fn func() error) error {
 	if fn == nil {
-		return t.setHost("ask_none", nil)
+		return t.setHost("ask_none", nil, true)
 	}
 	return t.setHost("ask_none", func(answer hostAnswer, reqMsg *C.char, reqLen C.size_t) {
 		serveHost("ask_none", answer, func() (struct{}, error) { return struct{}{}, fn() }, lowerEmptyMsg)
-	})
+	}, true)
 }
 
 // SetAskOne installs fn as the host function ask_one:
@@ -422,12 +840,12 @@ func (t *Shapes) SetAskNone(fn func() error) error {
 // SetAskOne(nil) removes it. The error is non-nil only after Close.
 func (t *Shapes) SetAskOne(fn func(text string) ([]byte, error)) error {
 	if fn == nil {
-		return t.setHost("ask_one", nil)
+		return t.setHost("ask_one", nil, true)
 	}
 	return t.setHost("ask_one", func(answer hostAnswer, reqMsg *C.char, reqLen C.size_t) {
 		text := goString(reqMsg, reqLen)
 		serveHost("ask_one", answer, func() ([]byte, error) { return fn(text) }, lowerBytesMsg)
-	})
+	}, true)
 }
 
 // SetAskMany installs fn as the host function ask_many:
@@ -436,7 +854,7 @@ func (t *Shapes) SetAskOne(fn func(text string) ([]byte, error)) error {
 // SetAskMany(nil) removes it. The error is non-nil only after Close.
 func (t *Shapes) SetAskMany(fn func(inner Inner, count uint32, tags []string) (Outer, error)) error {
 	if fn == nil {
-		return t.setHost("ask_many", nil)
+		return t.setHost("ask_many", nil, false)
 	}
 	return t.setHost("ask_many", func(answer hostAnswer, reqMsg *C.char, reqLen C.size_t) {
 		cArgs, err := messageOf[C.shapes_ask_many_args](reqMsg, reqLen)
@@ -448,7 +866,7 @@ func (t *Shapes) SetAskMany(fn func(inner Inner, count uint32, tags []string) (O
 		count := uint32(cArgs.count)
 		tags := liftVec_String(&cArgs.tags)
 		serveHost("ask_many", answer, func() (Outer, error) { return fn(inner, count, tags) }, func(p *runtime.Pinner, v Outer) (*C.char, C.size_t) { return valueMsg(p, lowerOuter(p, v)) })
-	})
+	}, false)
 }
 
 // OnChanged calls fn with every later changed event:
