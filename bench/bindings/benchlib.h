@@ -45,7 +45,15 @@ typedef struct FFIBytes {
 #endif /* FFI_COMMON_TYPES */
 
 #define BENCHLIB_ABI_VERSION 1u
-#define BENCHLIB_INTERFACE_FINGERPRINT "1d3eba3b5f2301c8f5497c755264513d"
+#define BENCHLIB_INTERFACE_FINGERPRINT "745fd1b756b6f38dd53769648ce87102"
+
+/**
+ * An object, to compare a method call on a handle with the same call on
+ * the library type (`meter_version` vs `version`, `Meter::ping` vs
+ * `ping`).
+ */
+/* A handle to a Meter: close it with benchlib_meter_free. */
+typedef struct benchlib_Meter benchlib_Meter;
 
 /**
  * One small item of [`Record`].
@@ -192,6 +200,38 @@ int benchlib_ask(void *ctx, FFICallBack cb, void *userData, uint64_t n);
  * On RET_OK, msg points to a benchlib_Record (len == sizeof it).
  */
 int benchlib_echo_record(void *ctx, FFICallBack cb, void *userData, benchlib_Record r);
+
+/**
+ * Sync: runs on the calling thread; cb is called before this returns.
+ * On RET_OK, msg points to a benchlib_Meter * (len == sizeof it).
+ * Every Meter handle in the answer is new and the caller's: close it with benchlib_meter_free.
+ */
+int benchlib_meter(void *ctx, FFICallBack cb, void *userData);
+
+/**
+ * Closes a Meter handle: RET_OK, or RET_ERR when it is
+ * stale, forged, of another type or already closed. The value is dropped
+ * with its last handle.
+ */
+int benchlib_meter_free(benchlib_Meter *self);
+
+/**
+ * The object's twin of `version`.
+ * 
+ * Sync: runs on the calling thread; cb is called before this returns.
+ * On RET_OK, msg is the UTF-8 text (len bytes, not NUL-terminated).
+ * A closed or invalid self, or one whose context was destroyed, gets RET_ERR.
+ */
+int benchlib_meter_version(benchlib_Meter *self, FFICallBack cb, void *userData);
+
+/**
+ * The object's twin of `ping`.
+ * 
+ * Async: runs on the context's worker thread; cb is called from it.
+ * On RET_OK, msg points to a uint64_t (len == sizeof it).
+ * A closed or invalid self, or one whose context was destroyed, gets RET_ERR.
+ */
+int benchlib_meter_ping(benchlib_Meter *self, FFICallBack cb, void *userData, uint64_t n);
 
 /* Implemented by the host; `ask` awaits it.
  * 

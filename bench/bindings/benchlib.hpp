@@ -470,7 +470,71 @@ inline bool operator==(const Record &a, const Record &b) {
 
 inline bool operator!=(const Record &a, const Record &b) { return !(a == b); }
 
+class Meter;
+
+/// An object, to compare a method call on a handle with the same call on
+/// the library type (`meter_version` vs `version`, `Meter::ping` vs
+/// `ping`).
+/// A handle to a `Meter` of the library. Move-only; the destructor (or
+/// `close()`) closes the handle, and the value is dropped with its last
+/// handle. A closed or moved-from object answers every call with an error.
+class Meter {
+public:
+    /// Takes ownership of a handle the library answered (see benchlib.h).
+    static Meter adopt(benchlib_Meter *handle) noexcept { return Meter(handle); }
+
+    Meter(Meter &&other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+
+    Meter &operator=(Meter &&other) noexcept {
+        if (this != &other) {
+            close();
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+
+    Meter(const Meter &) = delete;
+    Meter &operator=(const Meter &) = delete;
+
+    ~Meter() { close(); }
+
+    /// Closes the handle now; later calls answer with an error. Idempotent.
+    void close() noexcept {
+        if (handle_ != nullptr) {
+            benchlib_meter_free(handle_);
+            handle_ = nullptr;
+        }
+    }
+
+    /// The C handle, or NULL when closed or moved from.
+    benchlib_Meter *native_handle() const noexcept { return handle_; }
+
+    /// The object's twin of `version`.
+    ///
+    /// Runs on the calling thread.
+    Result<std::string> version() const;
+
+    /// The object's twin of `ping`.
+    ///
+    /// Runs on the worker thread of the object's context; blocks until it answers.
+    Result<uint64_t> ping(uint64_t n) const;
+
+    /// The object's twin of `ping`.
+    ///
+    /// Runs on the worker thread of the object's context; the future holds its answer.
+    std::future<Result<uint64_t>> ping_async(uint64_t n) const;
+
+private:
+    explicit Meter(benchlib_Meter *handle) noexcept : handle_(handle) {}
+
+    benchlib_Meter *handle_ = nullptr;
+};
+
 namespace detail {
+
+inline Meter lift_Meter(benchlib_Meter *handle) { return Meter::adopt(handle); }
+
+inline benchlib_Meter *lower_Meter(Arena &, const Meter &v) { return v.native_handle(); }
 
 inline benchlib_Item lower_Item(Arena &ffi_arena, const Item &v) {
     (void)ffi_arena;
@@ -567,12 +631,38 @@ inline Result<Record> msg_Record(const char *msg, size_t len) {
     return Result<Record>(detail::lift_Record((*reinterpret_cast<const benchlib_Record *>(msg))));
 }
 
+inline Result<Meter> msg_Meter(const char *msg, size_t len) {
+    (void)len;
+    return Result<Meter>(detail::lift_Meter((*reinterpret_cast<benchlib_Meter *const *>(msg))));
+}
+
 inline const CApi *api() noexcept {
     static const CApi table{&benchlib_register_host_fn, &benchlib_host_complete, &benchlib_add_event_listener, &benchlib_remove_event_listener};
     return &table;
 }
 
 }  // namespace detail
+
+inline Result<std::string> Meter::version() const {
+    if (handle_ == nullptr) {
+        return detail::closed("Meter");
+    }
+    detail::Inline<std::string> ffi_slot;
+    benchlib_meter_version(handle_, &detail::answer_inline<std::string, &detail::msg_String>, &ffi_slot);
+    return std::move(ffi_slot).take();
+}
+
+inline Result<uint64_t> Meter::ping(uint64_t n) const { return ping_async(n).get(); }
+
+inline std::future<Result<uint64_t>> Meter::ping_async(uint64_t n) const {
+    if (handle_ == nullptr) {
+        return detail::ready<uint64_t>(detail::closed("Meter"));
+    }
+    auto *ffi_done = new std::promise<Result<uint64_t>>();
+    std::future<Result<uint64_t>> ffi_answer = ffi_done->get_future();
+    benchlib_meter_ping(handle_, &detail::answer_promise<uint64_t, &detail::msg_u64>, ffi_done, n);
+    return ffi_answer;
+}
 
 /// The benchmark context: no state worth the name.
 ///
@@ -721,6 +811,16 @@ public:
         std::future<Result<Record>> ffi_answer = ffi_done->get_future();
         benchlib_echo_record(ctx_, &detail::answer_promise<Record, &detail::msg_Record>, ffi_done, detail::lower_Record(ffi_arena, r));
         return ffi_answer;
+    }
+
+    /// Runs on the calling thread.
+    Result<Meter> meter() {
+        if (ctx_ == nullptr) {
+            return detail::moved_from("Bench");
+        }
+        detail::Inline<Meter> ffi_slot;
+        benchlib_meter(ctx_, &detail::answer_inline<Meter, &detail::msg_Meter>, &ffi_slot);
+        return std::move(ffi_slot).take();
     }
 
     /// Implemented by the host; `ask` awaits it.

@@ -42,6 +42,7 @@ extern "C" {
  *     "items": [* Item],
  *     ? "note": tstr / null,
  *   }
+ *   MeterId = uint   ; a Meter handle: valid where it was received; "Meter.close" closes it
  */
 
 /* create: Sync constructor: no worker hop to create a context.
@@ -79,7 +80,22 @@ int benchlib_ask_cbor(void *ctx, FFICallBack cb, void *userData, const uint8_t *
  *   answer:  Record */
 int benchlib_echo_record_cbor(void *ctx, FFICallBack cb, void *userData, const uint8_t *req, size_t len);
 
-/* Calls the method named by method[0..method_len] (the Rust name: "version", "items", "fire", "ping", "ask", "echo_record").
+/* meter:
+ *   request: {} (or an empty request)
+ *   answer:  MeterId */
+int benchlib_meter_cbor(void *ctx, FFICallBack cb, void *userData, const uint8_t *req, size_t len);
+
+/* Meter.version: The object's twin of `version`.
+ *   request: { "self": uint }
+ *   answer:  tstr */
+int benchlib_meter_version_cbor(FFICallBack cb, void *userData, const uint8_t *req, size_t len);
+
+/* Meter.ping: The object's twin of `ping`.
+ *   request: { "self": uint, "n": uint64 }
+ *   answer:  uint64 */
+int benchlib_meter_ping_cbor(FFICallBack cb, void *userData, const uint8_t *req, size_t len);
+
+/* Calls the method named by method[0..method_len] (the Rust name: "version", "items", "fire", "ping", "ask", "echo_record", "meter", "Meter.version", "Meter.ping", "Meter.close").
  * An unknown name gets RET_ERR "unknown method 'NAME'". Used by IPC servers. */
 int benchlib_call_cbor(void *ctx, const char *method, size_t method_len, FFICallBack cb, void *userData,
     const uint8_t *req, size_t len);

@@ -64,6 +64,12 @@ func main() {
 		}
 	}
 	eventBase := func(i int) { h.callSpinGo(uint64(i)) }
+	// The same calls on an object's handle.
+	meter, err := b.Meter()
+	must(err)
+	defer meter.Close()
+	objVersion := func(int) { _, err := meter.Version(); must(err) }
+	objPing := func(i int) { _, err := meter.Ping(uint64(i)); must(err) }
 
 	// Warm-up: threads started, code paged in, the Go scheduler settled.
 	for i := 0; i < 2000; i++ {
@@ -75,6 +81,8 @@ func main() {
 		items(i)
 		baseItemsOp(i)
 		tick(i)
+		objVersion(i)
+		objPing(i)
 	}
 
 	batches, batch := 20000/scale, 64
@@ -111,6 +119,15 @@ func main() {
 	hb, ha := interleaved(10, func(op func(int)) []float64 { return latencyEach(warm/20, op) }, func(i int) { base(i); base(i) }, ask)
 	emitLatency("go_host_base2", hb)
 	emitLatency("go_host_ask", ha)
+
+	// Objects: the same sync and async calls on a handle, interleaved with
+	// the library type's.
+	sv, so := interleaved(10, func(op func(int)) []float64 { return latencyBatched(batches/80, batch, op) }, version, objVersion)
+	emitLatency("go_object_base_version", sv)
+	emitLatency("go_object_sync_version", so)
+	ap, ao := interleaved(10, func(op func(int)) []float64 { return latencyEach(warm/10, op) }, ping, objPing)
+	emitLatency("go_object_base_ping", ap)
+	emitLatency("go_object_async_ping", ao)
 	_, _ = sink, sinkItems
 }
 

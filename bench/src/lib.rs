@@ -122,3 +122,33 @@ pub async fn echo_record(_b: &Bench, r: Record) -> Result<Record, String> {
 /// Implemented by the host; `ask` awaits it.
 #[ffi_host]
 pub async fn answer(n: u64) -> Result<u64, String>;
+
+/// An object, to compare a method call on a handle with the same call on
+/// the library type (`meter_version` vs `version`, `Meter::ping` vs
+/// `ping`).
+#[ffi_object]
+pub struct Meter {
+    label: String,
+}
+
+#[ffi]
+impl Bench {
+    pub fn meter(&self) -> Result<Meter, String> {
+        Ok(Meter {
+            label: "rsffi-bench".into(),
+        })
+    }
+}
+
+#[ffi]
+impl Meter {
+    /// The object's twin of `version`.
+    pub fn version(&self) -> Result<String, String> {
+        Ok(self.label.clone())
+    }
+
+    /// The object's twin of `ping`.
+    pub async fn ping(&self, n: u64) -> Result<u64, String> {
+        Ok(n)
+    }
+}

@@ -172,7 +172,7 @@ impl<S: Send + Sync + 'static> Library<S> {
         };
         let exporter = Exporter {
             lib: self,
-            ctx: &ctx,
+            owner: ctx.handle.get().copied().unwrap_or(0),
         };
         // The scope only serves events fired from the handler: a library
         // without events skips its two thread-local writes.
@@ -249,8 +249,9 @@ impl<S: Send + Sync + 'static> Library<S> {
                 // The worker is joined: drop the context's objects (values
                 // shared through `Arc` with another context stay alive).
                 for h in c.objects.take_all() {
-                    if let Some(entry) = self.objects.get(h as *mut c_void) {
-                        drop(entry.release());
+                    let h = h as *mut c_void;
+                    if let Some(entry) = self.objects.get(h) {
+                        drop(self.objects.replace(h, Arc::new(entry.released())));
                     }
                 }
                 RET_OK
@@ -361,13 +362,9 @@ impl<S: Send + Sync + 'static> Library<S> {
         }
     }
 
-    /// The object behind `handle`, if it is a live handle of type
-    /// `type_index`, and its context. The error says what is wrong.
-    fn object<T: Send + Sync + 'static>(
-        &self,
-        type_index: u32,
-        handle: *mut c_void,
-    ) -> Result<(Arc<T>, Arc<Context<S>>), String> {
+    /// The entry of `handle`, if it is a live handle of type `type_index`.
+    /// The error says what is wrong.
+    fn entry(&self, type_index: u32, handle: *mut c_void) -> Result<Arc<Entry>, String> {
         let expected = self.type_name(type_index);
         let entry = self.objects.get(handle).ok_or_else(|| {
             format!("invalid {expected} handle (never created, or already closed)")
@@ -378,11 +375,18 @@ impl<S: Send + Sync + 'static> Library<S> {
                 self.type_name(entry.type_index)
             ));
         }
-        let ctx = self
-            .contexts
-            .get(entry.owner as *mut c_void)
-            .ok_or_else(|| DESTROYED.to_string())?;
-        Ok((entry.value::<T>()?, ctx))
+        Ok(entry)
+    }
+
+    /// The object behind `handle` (see [`Library::entry`]), and its
+    /// context's handle.
+    fn object<T: Send + Sync + 'static>(
+        &self,
+        type_index: u32,
+        handle: *mut c_void,
+    ) -> Result<(Arc<T>, usize), String> {
+        let entry = self.entry(type_index, handle)?;
+        Ok((entry.value::<T>()?, entry.owner))
     }
 
     fn type_name(&self, type_index: u32) -> &'static str {
@@ -421,21 +425,28 @@ impl<S: Send + Sync + 'static> Library<S> {
             return RET_MISSING_CALLBACK;
         };
         let reply = Reply::new(cb, ud);
-        let (value, ctx) = match self.object::<T>(type_index, handle) {
-            Ok(found) => found,
+        // Borrowed from the entry: no reference count to update.
+        let entry = self.entry(type_index, handle);
+        let value = match entry
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|e| e.value_ref::<T>())
+        {
+            Ok(v) => v,
             Err(e) => {
                 reply.fail(&e);
                 return RET_ERR;
             }
         };
-        let exporter = Exporter {
-            lib: self,
-            ctx: &ctx,
-        };
-        let result = if self.events.is_empty() {
-            guard(|| f(&value, exporter))
-        } else {
-            Scope::enter(&ctx.scope, || guard(|| f(&value, exporter)))
+        let owner = entry.as_ref().map_or(0, |e| e.owner);
+        let exporter = Exporter { lib: self, owner };
+        // The context is needed only for the events the handler may fire.
+        let result = match self.events.is_empty() {
+            true => guard(|| f(value, exporter)),
+            false => match self.contexts.get(owner as *mut c_void) {
+                Some(ctx) => Scope::enter(&ctx.scope, || guard(|| f(value, exporter))),
+                None => Err(DESTROYED.to_string()),
+            },
         };
         reply.send(result);
         RET_OK
@@ -463,7 +474,13 @@ impl<S: Send + Sync + 'static> Library<S> {
             return RET_MISSING_CALLBACK;
         };
         let reply = Reply::new(cb, ud);
-        let (value, ctx) = match self.object::<T>(type_index, handle) {
+        let found = self
+            .object::<T>(type_index, handle)
+            .and_then(|(value, owner)| {
+                let ctx = self.contexts.get(owner as *mut c_void);
+                Ok((value, ctx.ok_or_else(|| DESTROYED.to_string())?))
+            });
+        let (value, ctx) = match found {
             Ok(found) => found,
             Err(e) => {
                 reply.fail(&e);
@@ -494,7 +511,7 @@ impl<S: Send + Sync + 'static> Library<S> {
         if let Some(ctx) = self.contexts.get(entry.owner as *mut c_void) {
             ctx.objects.forget(handle as usize);
         }
-        drop(entry.release());
+        drop(entry);
         RET_OK
     }
 
@@ -504,7 +521,7 @@ impl<S: Send + Sync + 'static> Library<S> {
             if let Some(ctx) = self.contexts.get(entry.owner as *mut c_void) {
                 ctx.objects.forget(handle as usize);
             }
-            drop(entry.release());
+            drop(entry);
         }
     }
 
@@ -537,8 +554,11 @@ impl<S: Send + Sync + 'static> Library<S> {
     }
 
     /// Where a call on `ctx` puts the objects it returns.
-    pub fn exporter<'a>(&'static self, ctx: &'a Context<S>) -> Exporter<'a, S> {
-        Exporter { lib: self, ctx }
+    pub fn exporter(&'static self, ctx: &Context<S>) -> Exporter<'static, S> {
+        Exporter {
+            lib: self,
+            owner: ctx.handle.get().copied().unwrap_or(0),
+        }
     }
 
     /// Number of live contexts (for tests and diagnostics).
@@ -573,10 +593,10 @@ pub unsafe fn lift_arg<T: FfiType>(c: &T::C, name: &str) -> Result<T, String> {
 }
 
 /// Turns the objects a call returns into handles owned by the call's
-/// context.
+/// context (looked up only when an object is exported).
 pub struct Exporter<'a, S: 'static> {
-    lib: &'static Library<S>,
-    ctx: &'a Context<S>,
+    lib: &'a Library<S>,
+    owner: usize,
 }
 
 impl<S> Clone for Exporter<'_, S> {
@@ -595,17 +615,20 @@ impl<S: Send + Sync + 'static> Exporter<'_, S> {
         type_index: u32,
         value: Arc<T>,
     ) -> Result<ObjectHandle, String> {
-        let owner = *self.ctx.handle.get().ok_or_else(|| DESTROYED.to_string())?;
-        let entry = Arc::new(Entry::new(type_index, owner, value));
+        let ctx = self
+            .lib
+            .contexts
+            .get(self.owner as *mut c_void)
+            .ok_or_else(|| DESTROYED.to_string())?;
+        let entry = Arc::new(Entry::new(type_index, self.owner, value));
         let handle = self
             .lib
             .objects
-            .insert(entry.clone())
+            .insert(entry)
             .ok_or_else(|| "too many live objects".to_string())?;
-        if !self.ctx.objects.add(handle as usize) {
+        if !ctx.objects.add(handle as usize) {
             // The context was torn down meanwhile: nothing may outlive it.
-            self.lib.objects.remove(handle);
-            drop(entry.release());
+            drop(self.lib.objects.remove(handle));
             return Err(DESTROYED.into());
         }
         Ok(ObjectHandle(handle))

@@ -15,12 +15,14 @@ use std::collections::HashSet;
 use std::ffi::c_void;
 use std::sync::{Arc, Mutex};
 
-/// One handle's entry.
+/// One handle's entry. Immutable: destroying its context puts an entry
+/// without a value in its place (see `Library::destroy`), so a call reads
+/// it without taking a lock.
 pub(crate) struct Entry {
     pub(crate) type_index: u32,
     /// The owning context's handle (looked up, never dereferenced).
     pub(crate) owner: usize,
-    value: Mutex<Option<Arc<dyn Any + Send + Sync>>>,
+    value: Option<Arc<dyn Any + Send + Sync>>,
 }
 
 impl Entry {
@@ -28,22 +30,33 @@ impl Entry {
         Entry {
             type_index,
             owner,
-            value: Mutex::new(Some(value)),
+            value: Some(value),
         }
+    }
+
+    /// The same handle after its context was destroyed.
+    pub(crate) fn released(&self) -> Self {
+        Entry {
+            type_index: self.type_index,
+            owner: self.owner,
+            value: None,
+        }
+    }
+
+    /// The value, borrowed, unless its context was destroyed.
+    pub(crate) fn value_ref<T: Send + Sync + 'static>(&self) -> Result<&T, String> {
+        let value = self.value.as_ref().ok_or_else(|| DESTROYED.to_string())?;
+        value
+            .downcast_ref::<T>()
+            .ok_or_else(|| "object handle of an unexpected type".to_string())
     }
 
     /// The value, unless its context was destroyed.
     pub(crate) fn value<T: Send + Sync + 'static>(&self) -> Result<Arc<T>, String> {
-        let value = self.value.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        let value = value.ok_or_else(|| DESTROYED.to_string())?;
+        let value = self.value.clone().ok_or_else(|| DESTROYED.to_string())?;
         value
             .downcast::<T>()
             .map_err(|_| "object handle of an unexpected type".to_string())
-    }
-
-    /// Drops the value (its context is going away, or it was closed).
-    pub(crate) fn release(&self) -> Option<Arc<dyn Any + Send + Sync>> {
-        self.value.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 }
 

@@ -91,6 +91,18 @@ impl<T> Registry<T> {
         slot.value.clone()
     }
 
+    /// Puts `value` in place of the handle's value, which is returned; the
+    /// handle stays valid.
+    pub fn replace(&self, handle: *mut c_void, value: Arc<T>) -> Option<Arc<T>> {
+        let (index, generation) = decode(handle, *self.key.get()?)?;
+        let mut s = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        let slot = s.slots.get_mut(index as usize)?;
+        if slot.generation != generation || slot.value.is_none() {
+            return None;
+        }
+        slot.value.replace(value)
+    }
+
     /// Takes the value out; the handle (and every copy of it) goes stale.
     pub fn remove(&self, handle: *mut c_void) -> Option<Arc<T>> {
         let (index, generation) = decode(handle, *self.key.get()?)?;

@@ -268,6 +268,31 @@ static inline benchlibgo_item *benchlibgo_call_ask(uintptr_t h, uint64_t a0) {
 static inline int benchlibgo_call_echo_record(uintptr_t h, uintptr_t ud, benchlib_Record a0) {
 	return benchlib_echo_record((void *)h, benchlibgo_callback, (void *)ud, a0);
 }
+
+static inline int benchlibgo_call_meter(uintptr_t h, uintptr_t ud) {
+	return benchlib_meter((void *)h, benchlibgo_callback, (void *)ud);
+}
+
+static inline benchlibgo_capture benchlibgo_sync_meter_version(uintptr_t h) {
+	benchlibgo_capture c;
+	c.ret = -1;
+	c.len = 0;
+	c.heap = NULL;
+	benchlib_meter_version((benchlib_Meter *)h, benchlibgo_capture_cb, &c);
+	return c;
+}
+
+static inline benchlibgo_item *benchlibgo_call_meter_ping(uintptr_t h, uint64_t a0) {
+	benchlibgo_item *it = benchlibgo_item_new(benchlibgo_ANSWER);
+	if (it != NULL) {
+		benchlib_meter_ping((benchlib_Meter *)h, benchlibgo_answer, it, a0);
+	}
+	return it;
+}
+
+static inline int benchlibgo_meter_free(uintptr_t h) {
+	return benchlib_meter_free((benchlib_Meter *)h);
+}
 */
 import "C"
 
@@ -860,6 +885,20 @@ func (t *Bench) EchoRecordContext(ctx context.Context, r Record) (Record, error)
 	}, t.cancelCall)
 }
 
+// Meter calls the Rust function meter.
+func (t *Bench) Meter() (*Meter, error) {
+	return t.MeterContext(context.Background())
+}
+
+// MeterContext is Meter with a context: a ctx that has already ended
+// returns ctx.Err() without calling; once started, the call runs to the end on
+// the calling thread (a sync Rust function cannot be interrupted).
+func (t *Bench) MeterContext(ctx context.Context) (*Meter, error) {
+	return invokeSync(ctx, valueLifter(func(c *C.uintptr_t) *Meter { return liftMeterHandle(t.ctx, *c) }), func(p *runtime.Pinner, ud C.uintptr_t) {
+		C.benchlibgo_call_meter(t.ctx, ud)
+	})
+}
+
 // SetAnswer installs fn as the host function answer:
 // Implemented by the host; `ask` awaits it.
 //
@@ -894,6 +933,107 @@ func (t *Bench) OnTick(fn func(n uint64)) (stop func()) {
 		n := uint64(*cArgs)
 		fn(n)
 	})
+}
+
+// An object, to compare a method call on a handle with the same call on
+// the library type (`meter_version` vs `version`, `Meter::ping` vs
+// `ping`).
+//
+// Close it when done; one the garbage collector finds unreachable is closed
+// for you. Its methods are safe for concurrent use.
+type Meter struct {
+	h   atomic.Uintptr // the object handle; 0 once closed
+	ctx C.uintptr_t    // the context that made it (async calls run there)
+}
+
+// liftMeterHandle wraps a handle the library answered; the garbage
+// collector closes it if Close is never called.
+func liftMeterHandle(ctx C.uintptr_t, h C.uintptr_t) *Meter {
+	o := &Meter{ctx: ctx}
+	o.h.Store(uintptr(h))
+	runtime.SetFinalizer(o, (*Meter).Close)
+	return o
+}
+
+// Close closes the handle now; later calls return an error. The Rust value
+// is dropped with its last handle. Close is idempotent and safe to call
+// concurrently.
+func (t *Meter) Close() error {
+	if t == nil {
+		return nil
+	}
+	h := t.h.Swap(0)
+	if h == 0 {
+		return nil
+	}
+	runtime.SetFinalizer(t, nil)
+	if C.benchlibgo_meter_free(C.uintptr_t(h)) != C.RET_OK {
+		return errors.New("benchlib: invalid Meter handle")
+	}
+	return nil
+}
+
+// handle is t's live handle, or an error for a nil or closed Meter.
+func (t *Meter) handle() (C.uintptr_t, error) {
+	if t == nil {
+		return 0, errors.New("nil *Meter")
+	}
+	h := t.h.Load()
+	if h == 0 {
+		return 0, errors.New("Meter is closed")
+	}
+	return C.uintptr_t(h), nil
+}
+
+// cancelCall asks the library to drop the call made with ud.
+func (t *Meter) cancelCall(ud C.uintptr_t) {
+	C.benchlibgo_cancel(t.ctx, ud)
+}
+
+// cancelItem asks the library to drop the call whose user data is it.
+func (t *Meter) cancelItem(it *C.benchlibgo_item) {
+	t.cancelCall(C.uintptr_t(uintptr(unsafe.Pointer(it))))
+}
+
+// The object's twin of `version`.
+func (t *Meter) Version() (string, error) {
+	return t.VersionContext(context.Background())
+}
+
+// VersionContext is Version with a context, checked before the call (the call
+// runs on the calling thread and cannot be interrupted).
+func (t *Meter) VersionContext(ctx context.Context) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	h, err := t.handle()
+	if err != nil {
+		return "", err
+	}
+	defer runtime.KeepAlive(t)
+	answer := C.benchlibgo_sync_meter_version(h)
+	if err := captureErr(&answer); err != nil {
+		return "", err
+	}
+	return captureString(&answer), nil
+}
+
+// The object's twin of `ping`.
+func (t *Meter) Ping(n uint64) (uint64, error) {
+	return t.PingContext(context.Background(), n)
+}
+
+// PingContext is Ping with a context: when ctx ends first, the Rust
+// future is dropped and ctx.Err() returned.
+func (t *Meter) PingContext(ctx context.Context, n uint64) (uint64, error) {
+	h, err := t.handle()
+	if err != nil {
+		return *new(uint64), err
+	}
+	defer runtime.KeepAlive(t)
+	return invoke(ctx, valueLifter(func(c *C.uint64_t) uint64 { return uint64(*c) }), func(p *runtime.Pinner) *C.benchlibgo_item {
+		return C.benchlibgo_call_meter_ping(h, C.uint64_t(n))
+	}, t.cancelItem)
 }
 
 func liftItem(c *C.benchlib_Item) Item {

@@ -4,7 +4,12 @@
 // machine, through its CBOR ABI served over a socket (see Dial).
 package benchlibclient
 
-import "context"
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync/atomic"
+)
 
 // One small item of [`Record`].
 type Item struct {
@@ -89,4 +94,87 @@ func (cl *Client) EchoRecord(r Record) (Record, error) {
 // is returned at once (the server still finishes the call).
 func (cl *Client) EchoRecordContext(ctx context.Context, r Record) (Record, error) {
 	return callAs[Record](cl, ctx, "echo_record", map[string]any{"r": r})
+}
+
+// Meter calls the Rust function meter.
+func (cl *Client) Meter() (*Meter, error) {
+	return cl.MeterContext(context.Background())
+}
+
+// MeterContext is Meter with a context: when ctx ends first, ctx.Err()
+// is returned at once (the server still finishes the call).
+func (cl *Client) MeterContext(ctx context.Context) (*Meter, error) {
+	wire_id, err := callAs[uint64](cl, ctx, "meter", map[string]any{})
+	if err != nil {
+		return nil, err
+	}
+	return cl.adoptMeter(wire_id), nil
+}
+
+// An object, to compare a method call on a handle with the same call on
+// the library type (`meter_version` vs `version`, `Meter::ping` vs
+// `ping`).
+//
+// Close it when done; the server closes every object of a connection when
+// the connection ends.
+type Meter struct {
+	cl     *Client
+	id     uint64
+	closed atomic.Bool
+}
+
+func (cl *Client) adoptMeter(id uint64) *Meter {
+	o := &Meter{cl: cl, id: id}
+	runtime.SetFinalizer(o, func(o *Meter) { go o.Close() })
+	return o
+}
+
+// Close closes the object on the server. It is idempotent.
+func (o *Meter) Close() error {
+	if o == nil || !o.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	runtime.SetFinalizer(o, nil)
+	return callNone(o.cl, context.Background(), "Meter.close", map[string]any{"self": o.id})
+}
+
+// wireID is o's id, or an error for a nil or closed Meter.
+func (o *Meter) wireID() (uint64, error) {
+	if o == nil {
+		return 0, errors.New("nil *Meter")
+	}
+	if o.closed.Load() {
+		return 0, errors.New("Meter is closed")
+	}
+	return o.id, nil
+}
+
+// The object's twin of `version`.
+func (o *Meter) Version() (string, error) {
+	return o.VersionContext(context.Background())
+}
+
+// VersionContext is Version with a context: when ctx ends first, ctx.Err()
+// is returned at once (the server still finishes the call).
+func (o *Meter) VersionContext(ctx context.Context) (string, error) {
+	wire_self, err := o.wireID()
+	if err != nil {
+		return *new(string), err
+	}
+	return callAs[string](o.cl, ctx, "Meter.version", map[string]any{"self": wire_self})
+}
+
+// The object's twin of `ping`.
+func (o *Meter) Ping(n uint64) (uint64, error) {
+	return o.PingContext(context.Background(), n)
+}
+
+// PingContext is Ping with a context: when ctx ends first, ctx.Err()
+// is returned at once (the server still finishes the call).
+func (o *Meter) PingContext(ctx context.Context, n uint64) (uint64, error) {
+	wire_self, err := o.wireID()
+	if err != nil {
+		return *new(uint64), err
+	}
+	return callAs[uint64](o.cl, ctx, "Meter.ping", map[string]any{"self": wire_self, "n": n})
 }

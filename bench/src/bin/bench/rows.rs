@@ -57,6 +57,18 @@ pub const ROWS: &[(&str, &[Row])] = &[
                 &[RatioMax(1.5)],
             ),
             lat(
+                "object: sync `Meter.Version()` vs the library's `Version()`",
+                "go_object_sync_version",
+                Some("go_object_base_version"),
+                &[RatioMax(1.1)],
+            ),
+            lat(
+                "object: async `Meter.Ping` vs the library's `Ping`",
+                "go_object_async_ping",
+                Some("go_object_base_ping"),
+                &[RatioMax(1.1)],
+            ),
+            lat(
                 "async `Ping` warm (back to back)",
                 "go_async_warm_ping",
                 Some("go_async_warm_base"),
