@@ -81,6 +81,9 @@ fn with_server(name: &str, test: impl FnOnce(UnixStream)) {
         create,
         call,
         destroy,
+        cancel: None,
+        fingerprint: None,
+        library: "fake",
     };
     let service = Service::create(abi, &[]).unwrap();
     let path =
