@@ -135,7 +135,7 @@ where
                 Err(_) => { summary.reason = "read error"; return summary }
             },
             _ = sleep_until(deadline) => { summary.reason = "handshake timeout"; return summary }
-            _ = stop.changed() => { summary.reason = "server stopping"; return summary }
+            _ = super::stopped(&mut stop) => { summary.reason = "server stopping"; return summary }
         }
     };
     let hello = match &first {
@@ -226,12 +226,12 @@ async fn room(shared: &Shared, stop: &mut watch::Receiver<bool>) -> Result<(), &
             Room::Closed => return Err("write failed"),
             Room::Full => tokio::select! {
                 _ = notified => {}
-                _ = stop.changed() => return Err("server stopping"),
+                _ = super::stopped(stop) => return Err("server stopping"),
             },
             Room::GlobalFull => tokio::select! {
                 _ = notified => {}
                 _ = sleep(Duration::from_millis(2)) => {}
-                _ = stop.changed() => return Err("server stopping"),
+                _ = super::stopped(stop) => return Err("server stopping"),
             },
         }
     }
@@ -320,7 +320,7 @@ async fn read_requests<R: AsyncRead + Unpin>(
                 }
                 last_activity = Instant::now(); // busy, not idle
             }
-            _ = stop.changed() => return (count, "server stopping"),
+            _ = super::stopped(stop) => return (count, "server stopping"),
         }
     }
 }

@@ -54,6 +54,13 @@ pub use limits::{DEFAULT_MAX_FRAME, Limits};
 pub use server::{Builder, Server, ShutdownHandle};
 pub use service::{CborAbi, Service};
 
+/// Resolves once the server is asked to stop (at once if it already was).
+async fn stopped(rx: &mut tokio::sync::watch::Receiver<bool>) {
+    if rx.wait_for(|stop| *stop).await.is_err() {
+        std::future::pending::<()>().await; // the server outlives its connections
+    }
+}
+
 /// The [`CborAbi`] of a library linked into this program, by its
 /// `#[ffi_library(name = ...)]`: `ffi_core::cbor_abi!(my_timer)`. The
 /// library crate must be linked (`use my_timer as _;`).

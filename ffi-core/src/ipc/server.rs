@@ -375,7 +375,7 @@ impl Server {
             while tasks.try_join_next().is_some() {}
             let accepted = tokio::select! {
                 biased;
-                _ = stop_rx.changed() => break Ok(()),
+                _ = super::stopped(&mut stop_rx) => break Ok(()),
                 r = live.accept() => r,
             };
             let (conn, peer) = match accepted {

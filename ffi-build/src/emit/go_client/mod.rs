@@ -129,7 +129,7 @@ fn method(out: &mut String, m: &Function, n: &GoNames) {
         "func ({RECV} *Client) {plain}({params}) {results} {{\n\
          \treturn {RECV}.{plain}Context(context.Background(){sep}{})\n}}\n\n\
          // {plain}Context is {plain} with a context: when ctx ends first, ctx.Err()\n\
-         // is returned at once (the server still finishes the call).\n\
+         // is returned at once and the call is cancelled on the server.\n\
          func ({RECV} *Client) {plain}Context(ctx context.Context{sep}{params}) {results} {{\n\
          \treturn {call}({RECV}, ctx, {:?}, map[string]any{{{}}})\n}}\n\n",
         names.join(", "),

@@ -126,7 +126,7 @@ func (cl *Client) Echo(req EchoRequest) (EchoResponse, error) {
 }
 
 // EchoContext is Echo with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) EchoContext(ctx context.Context, req EchoRequest) (EchoResponse, error) {
 	return callAs[EchoResponse](cl, ctx, "echo", map[string]any{"req": req})
 }
@@ -137,7 +137,7 @@ func (cl *Client) Version() (string, error) {
 }
 
 // VersionContext is Version with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) VersionContext(ctx context.Context) (string, error) {
 	return callAs[string](cl, ctx, "version", map[string]any{})
 }
@@ -148,7 +148,7 @@ func (cl *Client) Complex(req ComplexRequest) (ComplexResponse, error) {
 }
 
 // ComplexContext is Complex with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) ComplexContext(ctx context.Context, req ComplexRequest) (ComplexResponse, error) {
 	return callAs[ComplexResponse](cl, ctx, "complex", map[string]any{"req": req})
 }
@@ -159,7 +159,7 @@ func (cl *Client) Schedule(job JobSpec, retry RetryPolicy, schedule ScheduleConf
 }
 
 // ScheduleContext is Schedule with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) ScheduleContext(ctx context.Context, job JobSpec, retry RetryPolicy, schedule ScheduleConfig) (ScheduleResult, error) {
 	return callAs[ScheduleResult](cl, ctx, "schedule", map[string]any{"job": job, "retry": retry, "schedule": schedule})
 }
