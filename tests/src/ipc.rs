@@ -134,17 +134,9 @@ pub fn start(server: ffi_core::ipc::Server, service: ffi_core::ipc::Service) -> 
     }
 }
 
-/// The `ffi-serve` program, built once per test binary.
+/// The `ffi-serve` program, built with the libraries.
 pub fn ffi_serve_exe() -> PathBuf {
-    static BUILT: std::sync::OnceLock<()> = std::sync::OnceLock::new();
-    BUILT.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        crate::run(
-            std::process::Command::new(cargo)
-                .args(["build", "-p", "ffi-serve"])
-                .current_dir(crate::root()),
-        );
-    });
+    crate::build_libraries();
     crate::lib_dir().join("ffi-serve")
 }
 
@@ -170,10 +162,7 @@ impl Served {
     pub fn start_with(shell_prefix: &str, args: &[&str]) -> Served {
         use std::io::BufRead;
         let exe = ffi_serve_exe();
-        let mut script = format!("{shell_prefix} exec \"$0\"");
-        for i in 0..args.len() {
-            script.push_str(&format!(" \"${}\"", i + 1));
-        }
+        let script = format!("{shell_prefix} exec \"$0\" \"$@\"");
         let mut child = std::process::Command::new("sh")
             .arg("-c")
             .arg(script)
@@ -205,9 +194,11 @@ impl Served {
         let reader = {
             let log = log.clone();
             std::thread::spawn(move || {
-                let mut line = String::new();
-                while stderr.read_line(&mut line).unwrap_or(0) > 0 {
-                    log.lock().unwrap().push_str(&line);
+                let mut line = Vec::new();
+                while stderr.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
+                    log.lock()
+                        .unwrap()
+                        .push_str(&String::from_utf8_lossy(&line));
                     line.clear();
                 }
             })
@@ -227,6 +218,19 @@ impl Served {
     /// What it logged so far.
     pub fn log(&self) -> String {
         self.log.lock().unwrap().clone()
+    }
+
+    /// Waits up to 5 s for a log line containing `needle` (a connection
+    /// is logged as closed just after its socket closes).
+    pub fn wait_log(&self, needle: &str) -> bool {
+        let t = std::time::Instant::now();
+        while t.elapsed() < Duration::from_secs(5) {
+            if self.log().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
     }
 
     /// Sends SIGTERM and waits; the exit status, how long it took, and

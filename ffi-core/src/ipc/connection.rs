@@ -366,7 +366,7 @@ fn dispatch(common: &Common, shared: &Arc<Shared>, id: u32, method: &[u8], paylo
         shared.answer_now(id, RET_ERR, BAD_METHOD);
         return;
     }
-    let Ok((_, token)) = shared.issue(id) else {
+    let Ok((_, token)) = shared.issue(id, payload.len()) else {
         shared.answer_now(
             id,
             RET_ERR,

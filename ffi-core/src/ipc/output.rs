@@ -49,8 +49,9 @@ pub(crate) enum Room {
 #[derive(Default)]
 struct Out {
     buf: Vec<u8>,
-    /// Bytes of answers not yet written (in `buf`, parked, or being
-    /// written).
+    /// Bytes this connection holds: requests in flight (their payload
+    /// size, a stand-in for what the library keeps of them) and answers
+    /// not yet written (in `buf`, parked, or being written).
     buffered: usize,
     /// Requests started and not yet answered.
     in_flight: usize,
@@ -120,7 +121,7 @@ impl Shared {
     /// Starts a request: its key (the sequence number in version 1, the
     /// id in version 2), registered under a fresh token for the callback.
     /// `Err` for a version 2 id already in flight.
-    pub(crate) fn issue(self: &Arc<Self>, id: u32) -> Result<(u64, u64), ()> {
+    pub(crate) fn issue(self: &Arc<Self>, id: u32, cost: usize) -> Result<(u64, u64), ()> {
         let mut o = self.lock();
         let key = if self.v2 {
             if o.calls.contains_key(&id) {
@@ -131,11 +132,13 @@ impl Shared {
             o.issued += 1;
             o.issued - 1
         };
-        let token = registry::insert(self.clone(), key);
+        let token = registry::insert(self.clone(), key, cost);
         if self.v2 {
             o.calls.insert(id, token);
         }
         o.in_flight += 1;
+        o.buffered += cost;
+        self.global.buffered.fetch_add(cost, Ordering::Relaxed);
         Ok((key, token))
     }
 
@@ -153,9 +156,9 @@ impl Shared {
             self.added(&mut o, before);
             drop(o);
             self.writer_wake.notify_one();
-        } else if let Ok((key, token)) = self.issue(id) {
+        } else if let Ok((key, token)) = self.issue(id, 0) {
             registry::take(token);
-            self.complete(key, token, ret, body);
+            self.complete(key, token, 0, ret, body);
         }
     }
 
@@ -171,9 +174,13 @@ impl Shared {
     }
 
     /// The answer of the call registered as `(key, token)`.
-    pub(crate) fn complete(&self, key: u64, token: u64, ret: i32, body: &[u8]) {
+    pub(crate) fn complete(&self, key: u64, token: u64, cost: usize, ret: i32, body: &[u8]) {
         let mut guard = self.lock();
         let o = &mut *guard;
+        if !o.failed {
+            o.buffered -= cost;
+            self.global.buffered.fetch_sub(cost, Ordering::Relaxed);
+        }
         if self.v2 {
             let id = key as u32;
             if o.calls.get(&id) != Some(&token) {
@@ -303,12 +310,12 @@ pub(crate) unsafe extern "C" fn on_answer(
     len: usize,
     ud: *mut c_void,
 ) {
-    let Some((shared, key)) = registry::take(ud as u64) else {
+    let Some((shared, key, cost)) = registry::take(ud as u64) else {
         return;
     };
     // SAFETY: `msg` is valid for `len` bytes during the callback.
     let body = unsafe { crate::raw_slice(msg.cast::<u8>(), len) }.unwrap_or_default();
-    shared.complete(key, ud as u64, ret, body);
+    shared.complete(key, ud as u64, cost, ret, body);
 }
 
 /// Calls in flight by token, over every connection (sharded: callbacks
@@ -320,7 +327,7 @@ pub(crate) mod registry {
     use std::sync::{Arc, Mutex};
 
     const SHARDS: usize = 16;
-    type Shard = Mutex<BTreeMap<u64, (Arc<Shared>, u64)>>;
+    type Shard = Mutex<BTreeMap<u64, (Arc<Shared>, u64, usize)>>;
     static CALLS: [Shard; SHARDS] = [const { Mutex::new(BTreeMap::new()) }; SHARDS];
     static NEXT: AtomicU64 = AtomicU64::new(1);
 
@@ -329,17 +336,17 @@ pub(crate) mod registry {
     }
 
     /// A fresh token for a call of `shared` known there as `key`.
-    pub(crate) fn insert(shared: Arc<Shared>, key: u64) -> u64 {
+    pub(crate) fn insert(shared: Arc<Shared>, key: u64, cost: usize) -> u64 {
         let token = NEXT.fetch_add(1, Ordering::Relaxed);
         shard(token)
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(token, (shared, key));
+            .insert(token, (shared, key, cost));
         token
     }
 
     /// The call behind `token`, once.
-    pub(crate) fn take(token: u64) -> Option<(Arc<Shared>, u64)> {
+    pub(crate) fn take(token: u64) -> Option<(Arc<Shared>, u64, usize)> {
         shard(token)
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -388,12 +388,16 @@ impl Server {
                     // Out of files: the spare descriptor makes room to
                     // accept one waiting client and tell it why.
                     if out_of_files(&e) && spare.take().is_some() {
-                        if let Ok(Ok((conn, peer))) =
-                            tokio::time::timeout(Duration::from_millis(10), live.accept()).await
-                        {
+                        let waiting =
+                            tokio::time::timeout(Duration::from_millis(10), live.accept()).await;
+                        if let Ok(Ok((conn, peer))) = waiting {
                             warn!("refused", peer = peer, reason = "out of file descriptors");
                             refuse(conn, "server busy: out of file descriptors", plaintext);
+                            spare = std::fs::File::open("/dev/null").ok();
+                            continue; // more may be waiting: no pause
                         }
+                    }
+                    if spare.is_none() {
                         spare = std::fs::File::open("/dev/null").ok();
                     }
                     tokio::time::sleep(backoff).await;
