@@ -214,6 +214,25 @@ fn shutdown_finishes_in_flight_requests() {
 }
 
 #[test]
+fn go_remote_client_speaks_version_2() {
+    e2e::build_libraries();
+    let service = Service::create(
+        ffi_core::cbor_abi!(fixture),
+        &one("label", &"go-v2".to_string()),
+    )
+    .unwrap();
+    let server = Server::builder()
+        .token("go-token")
+        .bind_unix(temp_socket("gov2"))
+        .unwrap();
+    let server = start(server, service);
+    let mut go = e2e::go(&["test", "-count=1", "-race", "./tests/goremote/v2"]);
+    go.env("RSFFI_IPC_UNIX", server.addr.strip_prefix("unix:").unwrap())
+        .env("RSFFI_IPC_TOKEN", "go-token");
+    e2e::run(&mut go);
+}
+
+#[test]
 fn timer_over_tcp_matches_in_process() {
     let server = timer_on(false, "remote");
     let mut c = IpcClient::connect(&server.addr).unwrap();
