@@ -56,13 +56,13 @@ pub(crate) fn check(
             return Err("unauthorized: missing or wrong token".into());
         }
     }
-    if let (Some(client), Some(ours)) = (&hello.fingerprint, fingerprint) {
-        if client != ours {
-            return Err(format!(
-                "interface fingerprint mismatch: the client was generated for {client}, \
-                 the library {library} is {ours}; regenerate the bindings"
-            ));
-        }
+    if let (Some(client), Some(ours)) = (&hello.fingerprint, fingerprint)
+        && client != ours
+    {
+        return Err(format!(
+            "interface fingerprint mismatch: the client was generated for {client}, \
+             the library {library} is {ours}; regenerate the bindings"
+        ));
     }
     let mut e = Encoder::new();
     e.map(2 + usize::from(fingerprint.is_some()));

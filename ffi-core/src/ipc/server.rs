@@ -337,15 +337,15 @@ impl Server {
             });
         }
         let limits = options.limits.clone();
-        if let Some(files) = open_file_limit() {
-            if limits.max_connections as u64 + 32 > files {
-                warn!(
-                    "limits",
-                    note = "max_connections is over what the open-file limit allows; the excess is refused when files run out",
-                    max_connections = limits.max_connections,
-                    open_files = files,
-                );
-            }
+        if let Some(files) = open_file_limit()
+            && limits.max_connections as u64 + 32 > files
+        {
+            warn!(
+                "limits",
+                note = "max_connections is over what the open-file limit allows; the excess is refused when files run out",
+                max_connections = limits.max_connections,
+                open_files = files,
+            );
         }
         let common = Arc::new(Common {
             fingerprint: service.fingerprint(),

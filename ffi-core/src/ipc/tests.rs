@@ -173,22 +173,48 @@ fn fast_parser_agrees_with_the_frame_reader_on_random_input() {
             buf = with_id;
         }
         let parsed = parse(&buf, max, v2);
-        let body = if v2 { buf.get(4..).unwrap_or(&[]) } else { &buf[..] };
+        let body = if v2 {
+            buf.get(4..).unwrap_or(&[])
+        } else {
+            &buf[..]
+        };
         let reference = if v2 && buf.len() < 4 {
             None
         } else {
             Some(read_request(&mut &body[..], max).unwrap())
         };
         match (&parsed, reference) {
-            (Parsed::Frame { method, payload, len, .. }, Some(Incoming::Request { method: m, payload: p })) => {
-                assert_eq!((&buf[method.clone()], &buf[payload.clone()]), (m.as_bytes(), &p[..]), "{buf:?}");
+            (
+                Parsed::Frame {
+                    method,
+                    payload,
+                    len,
+                    ..
+                },
+                Some(Incoming::Request {
+                    method: m,
+                    payload: p,
+                }),
+            ) => {
+                assert_eq!(
+                    (&buf[method.clone()], &buf[payload.clone()]),
+                    (m.as_bytes(), &p[..]),
+                    "{buf:?}"
+                );
                 assert!(*len <= buf.len());
             }
-            (Parsed::Frame { method, payload, .. }, Some(Incoming::BadMethod)) => {
+            (
+                Parsed::Frame {
+                    method, payload, ..
+                },
+                Some(Incoming::BadMethod),
+            ) => {
                 assert!(std::str::from_utf8(&buf[method.clone()]).is_err());
                 assert!(payload.end <= buf.len());
             }
-            (Parsed::TooLarge { declared, .. }, Some(Incoming::TooLarge(n))) => assert_eq!(*declared, n),
+            (Parsed::TooLarge { declared, .. }, Some(Incoming::TooLarge(n))) => {
+                assert_eq!(*declared, n)
+            }
             (Parsed::Partial { need }, Some(Incoming::Truncated | Incoming::Closed) | None) => {
                 assert!(*need == 0 || *need > buf.len(), "{buf:?}");
             }

@@ -30,7 +30,7 @@ func (cl *Client) Version() (string, error) {
 }
 
 // VersionContext is Version with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) VersionContext(ctx context.Context) (string, error) {
 	return callAs[string](cl, ctx, "version", map[string]any{})
 }
@@ -41,7 +41,7 @@ func (cl *Client) Ping(n uint64) (uint64, error) {
 }
 
 // PingContext is Ping with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) PingContext(ctx context.Context, n uint64) (uint64, error) {
 	return callAs[uint64](cl, ctx, "ping", map[string]any{"n": n})
 }
@@ -52,7 +52,7 @@ func (cl *Client) Ask(n uint64) (uint64, error) {
 }
 
 // AskContext is Ask with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) AskContext(ctx context.Context, n uint64) (uint64, error) {
 	return callAs[uint64](cl, ctx, "ask", map[string]any{"n": n})
 }
@@ -63,7 +63,7 @@ func (cl *Client) EchoRecord(r Record) (Record, error) {
 }
 
 // EchoRecordContext is EchoRecord with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) EchoRecordContext(ctx context.Context, r Record) (Record, error) {
 	return callAs[Record](cl, ctx, "echo_record", map[string]any{"r": r})
 }
