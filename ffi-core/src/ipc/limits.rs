@@ -17,9 +17,9 @@ pub struct Limits {
     /// Requests started on one connection and not yet answered; beyond
     /// it the server stops reading that connection. Default 128.
     pub max_in_flight: usize,
-    /// Answer bytes one connection may have waiting for its client to
-    /// read them; beyond it the server stops reading that connection.
-    /// Default 8 MiB.
+    /// Bytes one connection may hold: the payloads of its requests in
+    /// flight plus the answers waiting for its client to read them;
+    /// beyond it the server stops reading that connection. Default 8 MiB.
     pub max_buffered: usize,
     /// The same, summed over every connection. Default 256 MiB.
     pub max_buffered_total: usize,

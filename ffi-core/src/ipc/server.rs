@@ -10,7 +10,7 @@ use super::service::Service;
 use super::tls;
 use std::io;
 use std::net::ToSocketAddrs;
-use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -119,11 +119,7 @@ impl Builder {
                 Err(e) => return Err(e),
             }
         }
-        let listener = {
-            let _mask = Umask::set(0o177);
-            std::os::unix::net::UnixListener::bind(&path)?
-        };
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+        let listener = bind_private(&path)?;
         listener.set_nonblocking(true)?;
         let ino = std::fs::metadata(&path)?.ino();
         let addr = format!("unix:{}", path.display());
@@ -149,25 +145,29 @@ impl Builder {
     }
 }
 
-/// Sets the process umask for the duration of a `bind`.
-struct Umask(u32);
-
-unsafe extern "C" {
-    fn umask(mask: u32) -> u32;
-}
-
-impl Umask {
-    fn set(mask: u32) -> Umask {
-        // SAFETY: umask cannot fail.
-        Umask(unsafe { umask(mask) })
-    }
-}
-
-impl Drop for Umask {
-    fn drop(&mut self) {
-        // SAFETY: as above.
-        unsafe { umask(self.0) };
-    }
+/// Binds a Unix socket that is mode 0600 from the moment it appears at
+/// `path`: it is bound inside a fresh 0700 directory beside `path`,
+/// given its mode there, then renamed into place. (Setting the umask
+/// instead would race with other threads of the process creating files.)
+fn bind_private(path: &Path) -> io::Result<std::os::unix::net::UnixListener> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let private = dir.join(format!(".ffi-ipc-{}-{:x}", std::process::id(), {
+        use std::hash::{BuildHasher, RandomState};
+        RandomState::new().hash_one(path)
+    }));
+    std::fs::DirBuilder::new().mode(0o700).create(&private)?;
+    let result = (|| {
+        let tmp = private.join("s");
+        let listener = std::os::unix::net::UnixListener::bind(&tmp)?;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
+        std::fs::rename(&tmp, path)?;
+        Ok(listener)
+    })();
+    let _ = std::fs::remove_dir_all(&private);
+    result
 }
 
 enum Listener {
