@@ -12,6 +12,7 @@ mod context;
 pub mod events;
 mod executor;
 pub mod host;
+#[cfg(feature = "ipc")]
 pub mod ipc;
 mod library;
 mod objects;

@@ -133,3 +133,143 @@ pub fn start(server: ffi_core::ipc::Server, service: ffi_core::ipc::Service) -> 
         thread: Some(thread),
     }
 }
+
+/// The `ffi-serve` program, built with the libraries.
+pub fn ffi_serve_exe() -> PathBuf {
+    crate::build_libraries();
+    crate::lib_dir().join("ffi-serve")
+}
+
+/// The shared object of a library under test (`my_timer`, `fixture`).
+pub fn cdylib(name: &str) -> PathBuf {
+    crate::build_libraries();
+    crate::lib_dir().join(format!("lib{name}.so"))
+}
+
+/// An `ffi-serve` process: started by [`Served::start`], its stderr
+/// collected; stopped with SIGTERM on drop.
+pub struct Served {
+    pub child: std::process::Child,
+    /// `unix:<path>` or `host:port`.
+    pub addr: String,
+    log: std::sync::Arc<std::sync::Mutex<String>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Served {
+    /// Runs `shell_prefix ffi-serve args...` (the prefix, e.g. `ulimit -n
+    /// 1024 &&`, runs in `sh`) and waits for its `event=listening` line.
+    pub fn start_with(shell_prefix: &str, args: &[&str]) -> Served {
+        use std::io::BufRead;
+        let exe = ffi_serve_exe();
+        let script = format!("{shell_prefix} exec \"$0\" \"$@\"");
+        let mut child = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .arg(&exe)
+            .args(args)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("ffi-serve");
+        let mut stderr = io::BufReader::new(child.stderr.take().unwrap());
+        let mut first = String::new();
+        let mut line = String::new();
+        let addr = loop {
+            line.clear();
+            if stderr.read_line(&mut line).unwrap() == 0 {
+                let status = child.wait().unwrap();
+                panic!("ffi-serve exited ({status}) before listening:\n{first}");
+            }
+            first.push_str(&line);
+            if line.contains("event=listening") {
+                let addr = line
+                    .split(' ')
+                    .find_map(|f| f.strip_prefix("addr="))
+                    .expect("addr=")
+                    .to_string();
+                break addr;
+            }
+        };
+        let log = std::sync::Arc::new(std::sync::Mutex::new(first));
+        let reader = {
+            let log = log.clone();
+            std::thread::spawn(move || {
+                let mut line = Vec::new();
+                while stderr.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
+                    log.lock()
+                        .unwrap()
+                        .push_str(&String::from_utf8_lossy(&line));
+                    line.clear();
+                }
+            })
+        };
+        Served {
+            child,
+            addr,
+            log,
+            reader: Some(reader),
+        }
+    }
+
+    pub fn start(args: &[&str]) -> Served {
+        Self::start_with("", args)
+    }
+
+    /// What it logged so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Waits up to 5 s for a log line containing `needle` (a connection
+    /// is logged as closed just after its socket closes).
+    pub fn wait_log(&self, needle: &str) -> bool {
+        let t = std::time::Instant::now();
+        while t.elapsed() < Duration::from_secs(5) {
+            if self.log().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    /// Sends SIGTERM and waits; the exit status, how long it took, and
+    /// the whole log.
+    pub fn stop(mut self) -> (std::process::ExitStatus, Duration, String) {
+        let t = std::time::Instant::now();
+        self.term();
+        let status = self.child.wait().unwrap();
+        let took = t.elapsed();
+        if let Some(r) = self.reader.take() {
+            r.join().unwrap();
+        }
+        (status, took, self.log())
+    }
+
+    fn term(&self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+    }
+
+    /// A value of `/proc/<pid>/status` (e.g. `VmHWM`, `Threads`), as a
+    /// number (kB for sizes).
+    pub fn status_field(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{field}:")))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{field} in {status}"))
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if self.reader.is_some() {
+            self.term();
+            let _ = self.child.wait();
+        }
+    }
+}

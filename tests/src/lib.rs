@@ -72,6 +72,9 @@ pub fn build_libraries() {
         for lib in LIBRARIES {
             cmd.args(["-p", lib]);
         }
+        // With the IPC server too, in the same build: one feature set for
+        // ffi-core, so the libraries are not rebuilt for each.
+        cmd.args(["-p", "ffi-serve"]);
         run(&mut cmd);
     });
 }

@@ -214,6 +214,25 @@ fn shutdown_finishes_in_flight_requests() {
 }
 
 #[test]
+fn go_remote_client_speaks_version_2() {
+    e2e::build_libraries();
+    let service = Service::create(
+        ffi_core::cbor_abi!(fixture),
+        &one("label", &"go-v2".to_string()),
+    )
+    .unwrap();
+    let server = Server::builder()
+        .token("go-token")
+        .bind_unix(temp_socket("gov2"))
+        .unwrap();
+    let server = start(server, service);
+    let mut go = e2e::go(&["test", "-count=1", "-race", "./tests/goremote/v2"]);
+    go.env("RSFFI_IPC_UNIX", server.addr.strip_prefix("unix:").unwrap())
+        .env("RSFFI_IPC_TOKEN", "go-token");
+    e2e::run(&mut go);
+}
+
+#[test]
 fn timer_over_tcp_matches_in_process() {
     let server = timer_on(false, "remote");
     let mut c = IpcClient::connect(&server.addr).unwrap();
@@ -273,32 +292,21 @@ fn go_client_types_match_the_golden_wire_vectors() {
 }
 
 #[test]
-fn timer_server_binary_serves_and_stops_on_sigterm() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-    e2e::build_libraries();
-    let exe = e2e::lib_dir().join("timer-server");
+fn ffi_serve_serves_the_timer_and_stops_on_sigterm() {
     let path = temp_socket("bin");
-    let mut child = Command::new(&exe)
-        .args([
-            "--unix",
-            path.to_str().unwrap(),
-            "--name",
-            "go-native-demo",
-            "--max-frame",
-            "4096",
-        ])
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("timer-server");
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
-    assert_eq!(
-        line.trim_end(),
-        format!("ipc: listening on unix:{}", path.display())
-    );
-    let mut c = IpcClient::connect(&format!("unix:{}", path.display())).unwrap();
+    let lib = e2e::ipc::cdylib("my_timer");
+    let server = e2e::ipc::Served::start(&[
+        "--lib",
+        lib.to_str().unwrap(),
+        "--args",
+        r#"{"config": {"name": "go-native-demo"}}"#,
+        "--unix",
+        path.to_str().unwrap(),
+        "--max-frame",
+        "4096",
+    ]);
+    assert_eq!(server.addr, format!("unix:{}", path.display()));
+    let mut c = IpcClient::connect(&server.addr).unwrap();
     let (ret, body) = c.call("version", &[]).unwrap();
     assert_eq!(
         (ret, from_slice::<String>(&body).unwrap()),
@@ -316,14 +324,33 @@ fn timer_server_binary_serves_and_stops_on_sigterm() {
         path.to_str().unwrap(),
     ]));
     assert_eq!(out, REMOTE_OUTPUT);
-    e2e::run(Command::new("kill").args(["-TERM", &child.id().to_string()]));
-    let status = child.wait().unwrap();
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
-    assert!(status.success(), "{status}: {rest}");
+    let (status, _, log) = server.stop();
+    assert!(status.success(), "{status}: {log}");
     assert!(
-        rest.contains("closed (2 requests)") && rest.contains("closed (4 requests)"),
-        "{rest}"
+        log.contains("version=1 requests=2 reason=\"frame too large\"")
+            && log.contains("event=signal signal=SIGTERM"),
+        "{log}"
     );
     assert!(!path.exists(), "socket file removed");
+}
+
+#[test]
+fn ffi_serve_reports_a_bad_constructor_argument_by_field() {
+    let lib = e2e::ipc::cdylib("my_timer");
+    let out = std::process::Command::new(e2e::ipc::ffi_serve_exe())
+        .args([
+            "--lib",
+            lib.to_str().unwrap(),
+            "--args",
+            r#"{"config": {"name": 7}}"#,
+            "--unix",
+            temp_socket("badargs").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim_end(),
+        "ffi-serve: cannot create the my_timer context: field 'config.name': expected text, got integer"
+    );
 }

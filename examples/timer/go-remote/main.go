@@ -1,7 +1,7 @@
-// Command go-remote calls every method of the timer library through a
-// timer-server in another process (pure Go, no cgo):
+// Command go-remote calls every method of the timer library served by
+// ffi-serve in another process (pure Go, no cgo):
 //
-//	cargo run -p timer --bin timer-server -- --unix /tmp/timer.sock --name go-native-demo &
+//	target/debug/ffi-serve --lib target/debug/libmy_timer.so --args '{"config": {"name": "go-native-demo"}}' --unix /tmp/timer.sock &
 //	go run ./examples/timer/go-remote -unix /tmp/timer.sock
 //
 // It prints the same lines as the in-process program in ../go.

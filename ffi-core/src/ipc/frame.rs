@@ -87,3 +87,91 @@ pub fn write_response(w: &mut impl Write, ret: i32, body: &[u8]) -> io::Result<(
     frame.extend_from_slice(body);
     w.write_all(&frame)
 }
+
+/// A request found at the start of a buffer by [`parse`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum Parsed {
+    /// A whole frame: the request id (0 in version 1), where the method
+    /// and the payload are in the buffer, and the frame's length.
+    Frame {
+        id: u32,
+        method: std::ops::Range<usize>,
+        payload: std::ops::Range<usize>,
+        len: usize,
+    },
+    /// The declared `method_len + payload_len` is over the limit; `head`
+    /// is the length of the header read so far (the bytes before the
+    /// method or the payload that will not be kept).
+    TooLarge { id: u32, declared: u64, head: usize },
+    /// Not all of it is buffered yet; `need` is the whole frame's length
+    /// when the header says it, else 0.
+    Partial { need: usize },
+}
+
+fn be32(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// The server's parser, on bytes already read: the frame at the start of
+/// `buf`, in version 1 (`[u32 method_len][method][u32 payload_len]
+/// [payload]`) or version 2 (the same after a `u32` request id). The
+/// method length is checked against `max_frame` before the payload length
+/// is looked at, then their sum, so no length is trusted before it is
+/// checked; nothing is allocated.
+pub fn parse(buf: &[u8], max_frame: u64, v2: bool) -> Parsed {
+    let base = if v2 { 4 } else { 0 };
+    let Some(id) = (if v2 { be32(buf, 0) } else { Some(0) }) else {
+        return Parsed::Partial { need: 0 };
+    };
+    let Some(method_len) = be32(buf, base) else {
+        return Parsed::Partial { need: 0 };
+    };
+    let method_len = u64::from(method_len);
+    if method_len > max_frame {
+        return Parsed::TooLarge {
+            id,
+            declared: method_len,
+            head: base + 4,
+        };
+    }
+    let m_start = base + 4;
+    let m_end = m_start + method_len as usize;
+    let Some(payload_len) = be32(buf, m_end) else {
+        return Parsed::Partial { need: 0 };
+    };
+    let declared = method_len + u64::from(payload_len);
+    if declared > max_frame {
+        return Parsed::TooLarge {
+            id,
+            declared,
+            head: m_end + 4,
+        };
+    }
+    let end = m_end + 4 + payload_len as usize;
+    if buf.len() < end {
+        return Parsed::Partial { need: end };
+    }
+    Parsed::Frame {
+        id,
+        method: m_start..m_end,
+        payload: m_end + 4..end,
+        len: end,
+    }
+}
+
+/// Appends a version 1 response frame `[i32 ret][u32 len][body]`.
+pub fn push_v1(out: &mut Vec<u8>, ret: i32, body: &[u8]) {
+    out.reserve(8 + body.len());
+    out.extend_from_slice(&ret.to_be_bytes());
+    out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    out.extend_from_slice(body);
+}
+
+/// Appends a version 2 response frame `[u32 id][i32 ret][u32 len][body]`.
+pub fn push_v2(out: &mut Vec<u8>, id: u32, ret: i32, body: &[u8]) {
+    out.reserve(12 + body.len());
+    out.extend_from_slice(&id.to_be_bytes());
+    out.extend_from_slice(&ret.to_be_bytes());
+    out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    out.extend_from_slice(body);
+}

@@ -1,22 +1,31 @@
 //! Serving one context's CBOR ABI over a Unix or TCP socket (SPEC
-//! section 7), so another process or machine can call the library.
+//! sections 7 and 13), so another process or machine can call the
+//! library. `ffi-serve` serves any library with this; a program can too.
 //!
-//! Frames are big-endian. Request: `[u32 method_len][method][u32
-//! payload_len][payload]`, where the method is the Rust function name
-//! (`echo`) and the payload the CBOR request map. Response: `[i32 ret][u32
-//! len][body]`, `ret` being `RET_OK` (body: the CBOR result) or `RET_ERR`
-//! (body: UTF-8 error text).
+//! Version 1 frames are big-endian. Request: `[u32 method_len][method]
+//! [u32 payload_len][payload]`, where the method is the Rust function
+//! name (`echo`) and the payload the CBOR request map. Response: `[i32
+//! ret][u32 len][body]`, `ret` being `RET_OK` (body: the CBOR result) or
+//! `RET_ERR` (body: UTF-8 error text). Answers come in request order.
 //!
-//! Each connection is served by its own thread; requests on one
-//! connection may be pipelined and run concurrently, and their answers
-//! are written in request order. A frame whose `method_len +
-//! payload_len` exceeds the limit gets the error answer `frame too large:
-//! N bytes (limit M)` and the connection is closed; nothing of the
-//! declared size is allocated (buffers grow only with bytes received). A
-//! connection that ends mid-frame is closed; other connections are not
-//! affected.
+//! Version 2 starts with a version 1 request `$hello` (`{"version": 2,
+//! "token": .., "fingerprint": ..}`), answered `{"version": 2, "library":
+//! .., "fingerprint": ..}`; then requests carry an id (`[u32 id]` before
+//! each frame, also before each response), answers come as they are
+//! ready, and `$cancel {"id": n}` cancels request `n` (the library drops
+//! its future; `n` is answered `call cancelled`).
 //!
-//! A server binary is a few lines:
+//! Safety: a Unix socket gets mode 0600 and a live server's socket is
+//! never taken over; TLS (rustls) and a bearer token are options; every
+//! limit of [`Limits`] has a safe default. A request over the frame limit
+//! gets the answer `frame too large: N bytes (limit M)`; the rest of it is
+//! read and dropped (so the client reads the answer rather than a reset),
+//! then a version 1 connection is closed and a version 2 one goes on. A
+//! connection that ends mid-frame is closed; others are not affected.
+//! Connections are tasks on a tokio runtime with a fixed number of
+//! threads; logs are logfmt lines on stderr.
+//!
+//! A server program is a few lines:
 //!
 //! ```no_run
 //! # fn main() -> std::io::Result<()> {
@@ -31,14 +40,26 @@
 mod connection;
 #[doc(hidden)]
 pub mod frame;
+mod hello;
+mod limits;
+mod log;
+mod output;
 mod server;
 mod service;
-mod signal;
 #[cfg(test)]
 mod tests;
+mod tls;
 
-pub use server::{Builder, DEFAULT_MAX_FRAME, Server, ShutdownHandle};
+pub use limits::{DEFAULT_MAX_FRAME, Limits};
+pub use server::{Builder, Server, ShutdownHandle};
 pub use service::{CborAbi, Service};
+
+/// Resolves once the server is asked to stop (at once if it already was).
+async fn stopped(rx: &mut tokio::sync::watch::Receiver<bool>) {
+    if rx.wait_for(|stop| *stop).await.is_err() {
+        std::future::pending::<()>().await; // the server outlives its connections
+    }
+}
 
 /// The [`CborAbi`] of a library linked into this program, by its
 /// `#[ffi_library(name = ...)]`: `ffi_core::cbor_abi!(my_timer)`. The
@@ -66,11 +87,19 @@ macro_rules! cbor_abi {
             ) -> ::std::ffi::c_int;
             #[link_name = concat!(stringify!($lib), "_destroy")]
             fn destroy(ctx: *mut ::std::ffi::c_void) -> ::std::ffi::c_int;
+            #[link_name = concat!(stringify!($lib), "_cancel")]
+            fn cancel(
+                ctx: *mut ::std::ffi::c_void,
+                ud: *mut ::std::ffi::c_void,
+            ) -> ::std::ffi::c_int;
         }
         $crate::ipc::CborAbi {
             create,
             call,
             destroy,
+            cancel: Some(cancel),
+            fingerprint: None,
+            library: stringify!($lib),
         }
     }};
 }

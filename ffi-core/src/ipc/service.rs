@@ -22,6 +22,14 @@ pub struct CborAbi {
     ) -> c_int,
     /// `<lib>_destroy`.
     pub destroy: unsafe extern "C" fn(*mut c_void) -> c_int,
+    /// `<lib>_cancel`, which `$cancel` needs (without it `$cancel` only
+    /// discards the answer).
+    pub cancel: Option<unsafe extern "C" fn(*mut c_void, *mut c_void) -> c_int>,
+    /// `<lib>_interface_fingerprint`, when the library exports it (SPEC
+    /// section 14): the hello checks the client's against it.
+    pub fingerprint: Option<unsafe extern "C" fn() -> *const c_char>,
+    /// The library's name (`my_timer`), told to version 2 clients.
+    pub library: &'static str,
 }
 
 type Done = Box<dyn FnOnce(c_int, Vec<u8>) + Send>;
@@ -130,6 +138,36 @@ impl Service {
                 request.len(),
             );
         }
+    }
+
+    /// Cancels the async calls made with `ud` (`<lib>_cancel`): each is
+    /// answered `call cancelled` and its future dropped. False when the
+    /// library has no cancel function.
+    pub(crate) fn cancel(&self, ud: *mut c_void) -> bool {
+        match self.abi.cancel {
+            // SAFETY: `ctx` came from `create`; `ud` is only compared.
+            Some(cancel) => unsafe { cancel(self.ctx, ud) == RET_OK },
+            None => false,
+        }
+    }
+
+    /// The library's interface fingerprint, if it exports one.
+    pub fn fingerprint(&self) -> Option<String> {
+        let f = self.abi.fingerprint?;
+        // SAFETY: the function returns a static NUL-terminated string (or
+        // NULL).
+        let p = unsafe { f() };
+        if p.is_null() {
+            return None;
+        }
+        // SAFETY: as above.
+        let s = unsafe { std::ffi::CStr::from_ptr(p) };
+        Some(s.to_string_lossy().into_owned())
+    }
+
+    /// The library's name.
+    pub fn library(&self) -> &str {
+        self.abi.library
     }
 
     /// [`Service::call_with`], waiting for the answer.

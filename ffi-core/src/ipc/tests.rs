@@ -81,6 +81,9 @@ fn with_server(name: &str, test: impl FnOnce(UnixStream)) {
         create,
         call,
         destroy,
+        cancel: None,
+        fingerprint: None,
+        library: "fake",
     };
     let service = Service::create(abi, &[]).unwrap();
     let path =
@@ -133,4 +136,89 @@ fn a_peer_that_reads_late_gets_every_answer_in_order() {
         }
         writer.join().unwrap();
     });
+}
+
+/// The server's fast parser against the reference frame reader, on
+/// random and mutated frames: same frames, same lengths, same limits.
+#[test]
+fn fast_parser_agrees_with_the_frame_reader_on_random_input() {
+    use super::frame::{Incoming, Parsed, parse, read_request};
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for case in 0..200_000u32 {
+        let max = [0u64, 4, 16, 64, 1 << 20][case as usize % 5];
+        let mut buf = match next() % 3 {
+            0 => (0..next() % 24).map(|_| next() as u8).collect::<Vec<u8>>(),
+            _ => {
+                let m = (next() % 6) as usize;
+                let p = (next() % 40) as usize;
+                let mut f = frame(&"m".repeat(m), &vec![7u8; p]);
+                let at = next() as usize % f.len();
+                if next() % 2 == 0 {
+                    f[at] = next() as u8;
+                }
+                f.truncate(f.len() - next() as usize % 3);
+                f
+            }
+        };
+        let v2 = next() % 4 == 0;
+        if v2 {
+            let mut with_id = (next() as u32).to_be_bytes().to_vec();
+            with_id.append(&mut buf);
+            buf = with_id;
+        }
+        let parsed = parse(&buf, max, v2);
+        let body = if v2 {
+            buf.get(4..).unwrap_or(&[])
+        } else {
+            &buf[..]
+        };
+        let reference = if v2 && buf.len() < 4 {
+            None
+        } else {
+            Some(read_request(&mut &body[..], max).unwrap())
+        };
+        match (&parsed, reference) {
+            (
+                Parsed::Frame {
+                    method,
+                    payload,
+                    len,
+                    ..
+                },
+                Some(Incoming::Request {
+                    method: m,
+                    payload: p,
+                }),
+            ) => {
+                assert_eq!(
+                    (&buf[method.clone()], &buf[payload.clone()]),
+                    (m.as_bytes(), &p[..]),
+                    "{buf:?}"
+                );
+                assert!(*len <= buf.len());
+            }
+            (
+                Parsed::Frame {
+                    method, payload, ..
+                },
+                Some(Incoming::BadMethod),
+            ) => {
+                assert!(std::str::from_utf8(&buf[method.clone()]).is_err());
+                assert!(payload.end <= buf.len());
+            }
+            (Parsed::TooLarge { declared, .. }, Some(Incoming::TooLarge(n))) => {
+                assert_eq!(*declared, n)
+            }
+            (Parsed::Partial { need }, Some(Incoming::Truncated | Incoming::Closed) | None) => {
+                assert!(*need == 0 || *need > buf.len(), "{buf:?}");
+            }
+            (p, r) => panic!("{buf:?} (max {max}, v2 {v2}): parse {p:?}, reader {r:?}"),
+        }
+    }
 }

@@ -35,7 +35,7 @@ func (cl *Client) Version() (string, error) {
 }
 
 // VersionContext is Version with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) VersionContext(ctx context.Context) (string, error) {
 	return callAs[string](cl, ctx, "version", map[string]any{})
 }
@@ -47,7 +47,7 @@ func (cl *Client) Items() ([]Item, error) {
 }
 
 // ItemsContext is Items with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) ItemsContext(ctx context.Context) ([]Item, error) {
 	return callAs[[]Item](cl, ctx, "items", map[string]any{})
 }
@@ -58,7 +58,7 @@ func (cl *Client) Fire(n uint64) error {
 }
 
 // FireContext is Fire with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) FireContext(ctx context.Context, n uint64) error {
 	return callNone(cl, ctx, "fire", map[string]any{"n": n})
 }
@@ -69,7 +69,7 @@ func (cl *Client) Ping(n uint64) (uint64, error) {
 }
 
 // PingContext is Ping with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) PingContext(ctx context.Context, n uint64) (uint64, error) {
 	return callAs[uint64](cl, ctx, "ping", map[string]any{"n": n})
 }
@@ -80,7 +80,7 @@ func (cl *Client) Ask(n uint64) (uint64, error) {
 }
 
 // AskContext is Ask with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) AskContext(ctx context.Context, n uint64) (uint64, error) {
 	return callAs[uint64](cl, ctx, "ask", map[string]any{"n": n})
 }
@@ -91,7 +91,7 @@ func (cl *Client) EchoRecord(r Record) (Record, error) {
 }
 
 // EchoRecordContext is EchoRecord with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) EchoRecordContext(ctx context.Context, r Record) (Record, error) {
 	return callAs[Record](cl, ctx, "echo_record", map[string]any{"r": r})
 }
@@ -102,7 +102,7 @@ func (cl *Client) Meter() (*Meter, error) {
 }
 
 // MeterContext is Meter with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) MeterContext(ctx context.Context) (*Meter, error) {
 	wire_id, err := callAs[uint64](cl, ctx, "meter", map[string]any{})
 	if err != nil {
@@ -155,7 +155,7 @@ func (o *Meter) Version() (string, error) {
 }
 
 // VersionContext is Version with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (o *Meter) VersionContext(ctx context.Context) (string, error) {
 	wire_self, err := o.wireID()
 	if err != nil {
@@ -170,7 +170,7 @@ func (o *Meter) Ping(n uint64) (uint64, error) {
 }
 
 // PingContext is Ping with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (o *Meter) PingContext(ctx context.Context, n uint64) (uint64, error) {
 	wire_self, err := o.wireID()
 	if err != nil {

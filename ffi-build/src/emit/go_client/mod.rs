@@ -269,7 +269,7 @@ fn method(out: &mut String, owner: &Owner<'_>, m: &Function, n: &GoNames) {
         "func ({recv} *{go_type}) {plain}({params}) {results} {{\n\
          \treturn {recv}.{plain}Context(context.Background(){sep}{})\n}}\n\n\
          // {plain}Context is {plain} with a context: when ctx ends first, ctx.Err()\n\
-         // is returned at once (the server still finishes the call).\n\
+         // is returned at once and the call is cancelled on the server.\n\
          func ({recv} *{go_type}) {plain}Context(ctx context.Context{sep}{params}) {results} {{\n\
          {checks}{body}}}\n\n",
         names.join(", "),

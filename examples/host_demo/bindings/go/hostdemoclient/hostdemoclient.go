@@ -12,7 +12,7 @@ func (cl *Client) UseToken(key string) (string, error) {
 }
 
 // UseTokenContext is UseToken with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) UseTokenContext(ctx context.Context, key string) (string, error) {
 	return callAs[string](cl, ctx, "use_token", map[string]any{"key": key})
 }

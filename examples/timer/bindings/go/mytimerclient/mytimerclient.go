@@ -168,7 +168,7 @@ func (cl *Client) Echo(req EchoRequest) (EchoResponse, error) {
 }
 
 // EchoContext is Echo with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) EchoContext(ctx context.Context, req EchoRequest) (EchoResponse, error) {
 	return callAs[EchoResponse](cl, ctx, "echo", map[string]any{"req": req})
 }
@@ -179,7 +179,7 @@ func (cl *Client) Version() (string, error) {
 }
 
 // VersionContext is Version with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) VersionContext(ctx context.Context) (string, error) {
 	return callAs[string](cl, ctx, "version", map[string]any{})
 }
@@ -190,7 +190,7 @@ func (cl *Client) Complex(req ComplexRequest) (ComplexResponse, error) {
 }
 
 // ComplexContext is Complex with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) ComplexContext(ctx context.Context, req ComplexRequest) (ComplexResponse, error) {
 	return callAs[ComplexResponse](cl, ctx, "complex", map[string]any{"req": req})
 }
@@ -201,7 +201,7 @@ func (cl *Client) Schedule(job JobSpec, retry RetryPolicy, schedule ScheduleConf
 }
 
 // ScheduleContext is Schedule with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) ScheduleContext(ctx context.Context, job JobSpec, retry RetryPolicy, schedule ScheduleConfig) (ScheduleResult, error) {
 	return callAs[ScheduleResult](cl, ctx, "schedule", map[string]any{"job": job, "retry": retry, "schedule": schedule})
 }
@@ -212,7 +212,7 @@ func (cl *Client) StartJob(name string, delayMs uint64) (*Job, error) {
 }
 
 // StartJobContext is StartJob with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) StartJobContext(ctx context.Context, name string, delayMs uint64) (*Job, error) {
 	wire_id, err := callAs[uint64](cl, ctx, "start_job", map[string]any{"name": name, "delayMs": delayMs})
 	if err != nil {
@@ -264,7 +264,7 @@ func (o *Job) ID() (string, error) {
 }
 
 // IDContext is ID with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (o *Job) IDContext(ctx context.Context) (string, error) {
 	wire_self, err := o.wireID()
 	if err != nil {
@@ -279,7 +279,7 @@ func (o *Job) Status() (JobStatus, error) {
 }
 
 // StatusContext is Status with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (o *Job) StatusContext(ctx context.Context) (JobStatus, error) {
 	wire_self, err := o.wireID()
 	if err != nil {
@@ -294,7 +294,7 @@ func (o *Job) Cancel() (bool, error) {
 }
 
 // CancelContext is Cancel with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (o *Job) CancelContext(ctx context.Context) (bool, error) {
 	wire_self, err := o.wireID()
 	if err != nil {
@@ -309,7 +309,7 @@ func (o *Job) Wait() (JobStatus, error) {
 }
 
 // WaitContext is Wait with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (o *Job) WaitContext(ctx context.Context) (JobStatus, error) {
 	wire_self, err := o.wireID()
 	if err != nil {

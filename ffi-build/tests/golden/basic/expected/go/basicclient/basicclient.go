@@ -61,7 +61,7 @@ func (cl *Client) Add(n int64, mode Mode) (Sum, error) {
 }
 
 // AddContext is Add with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) AddContext(ctx context.Context, n int64, mode Mode) (Sum, error) {
 	return callAs[Sum](cl, ctx, "add", map[string]any{"n": n, "mode": mode})
 }
@@ -72,7 +72,7 @@ func (cl *Client) Name() (string, error) {
 }
 
 // NameContext is Name with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) NameContext(ctx context.Context) (string, error) {
 	return callAs[string](cl, ctx, "name", map[string]any{})
 }
@@ -83,7 +83,7 @@ func (cl *Client) Reset() error {
 }
 
 // ResetContext is Reset with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) ResetContext(ctx context.Context) error {
 	return callNone(cl, ctx, "reset", map[string]any{})
 }

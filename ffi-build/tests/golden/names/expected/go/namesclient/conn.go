@@ -4,6 +4,7 @@ package namesclient
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -15,17 +16,27 @@ import (
 )
 
 // Client is a connection to a server of the names library's CBOR ABI
-// (for example `timer-server --unix PATH`), one context per server.
+// (for example `ffi-serve --lib libnames.so --unix PATH`), one context per
+// server. It speaks protocol version 2: each call has an id, answers come
+// back in any order, and a cancelled context.Context cancels the call on
+// the server.
 //
 // A Client is safe for concurrent use: calls from several goroutines are
-// pipelined on the one connection and the server answers in request
-// order, which is how answers are matched to calls.
+// pipelined on the one connection. It never reconnects or retries on its
+// own: once the connection is lost every call fails, and the caller
+// decides whether to Dial again.
 type Client struct {
 	conn net.Conn
 
-	mu      sync.Mutex // guards writes, pending and closed
-	pending []chan answer
+	wmu sync.Mutex // one frame at a time on the wire
+
+	mu      sync.Mutex // guards pending, nextID and closed
+	pending map[uint32]chan answer
+	nextID  uint32
 	closed  error
+
+	library     string
+	fingerprint string
 
 	done chan struct{}
 }
@@ -48,22 +59,124 @@ func Marshal(v any) ([]byte, error) { return encMode.Marshal(v) }
 // Unmarshal decodes CBOR (such as an answer) into v.
 func Unmarshal(data []byte, v any) error { return cbor.Unmarshal(data, v) }
 
-// Dial connects to a server: network is "unix" or "tcp", address a socket
-// path or "host:port".
-func Dial(network, address string) (*Client, error) {
+// Option configures Dial and NewClient.
+type Option func(*options)
+
+type options struct {
+	tls         *tls.Config
+	token       string
+	fingerprint string
+}
+
+// WithTLS speaks TLS with this configuration (its RootCAs name the CA
+// that signed the server's certificate; ServerName defaults to the host
+// dialed).
+func WithTLS(config *tls.Config) Option { return func(o *options) { o.tls = config } }
+
+// WithToken sends the server's bearer token (ffi-serve --token-file) in
+// the hello.
+func WithToken(token string) Option { return func(o *options) { o.token = token } }
+
+// WithFingerprint asks the server to check the library's interface
+// fingerprint: a mismatch fails the hello with an error naming both.
+func WithFingerprint(fingerprint string) Option {
+	return func(o *options) { o.fingerprint = fingerprint }
+}
+
+// Dial connects to a server and says hello: network is "unix" or "tcp",
+// address a socket path or "host:port".
+func Dial(network, address string, opts ...Option) (*Client, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	conn, err := net.Dial(network, address)
 	if err != nil {
 		return nil, err
 	}
-	return NewClient(conn), nil
+	if o.tls != nil {
+		config := o.tls.Clone()
+		if config.ServerName == "" && network == "tcp" {
+			if host, _, err := net.SplitHostPort(address); err == nil {
+				config.ServerName = host
+			}
+		}
+		tc := tls.Client(conn, config)
+		if err := tc.Handshake(); err != nil {
+			_ = conn.Close()
+			return nil, fmt.Errorf("namesclient: TLS handshake: %w", err)
+		}
+		conn = tc
+	}
+	c, err := NewClient(conn, opts...)
+	if err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	return c, nil
 }
 
-// NewClient speaks the IPC protocol over an established connection.
-func NewClient(conn net.Conn) *Client {
-	c := &Client{conn: conn, done: make(chan struct{})}
+// NewClient says hello over an established connection (TLS, if any,
+// already set up by the caller; WithTLS is ignored here).
+func NewClient(conn net.Conn, opts ...Option) (*Client, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	hello := map[string]any{"version": 2}
+	if o.token != "" {
+		hello["token"] = o.token
+	}
+	if o.fingerprint != "" {
+		hello["fingerprint"] = o.fingerprint
+	}
+	payload, err := encMode.Marshal(hello)
+	if err != nil {
+		return nil, err
+	}
+	frame := appendRequest(nil, "$hello", payload)
+	if _, err := conn.Write(frame); err != nil {
+		return nil, fmt.Errorf("namesclient: hello: %w", err)
+	}
+	var head [8]byte
+	if _, err := io.ReadFull(conn, head[:]); err != nil {
+		return nil, fmt.Errorf("namesclient: hello: %w", err)
+	}
+	body := make([]byte, binary.BigEndian.Uint32(head[4:]))
+	if _, err := io.ReadFull(conn, body); err != nil {
+		return nil, fmt.Errorf("namesclient: hello: %w", err)
+	}
+	if ret := int32(binary.BigEndian.Uint32(head[:4])); ret != 0 {
+		return nil, fmt.Errorf("namesclient: the server refused the connection: %s", body)
+	}
+	var welcome struct {
+		Version     int    `cbor:"version"`
+		Library     string `cbor:"library"`
+		Fingerprint string `cbor:"fingerprint"`
+	}
+	if err := cbor.Unmarshal(body, &welcome); err != nil {
+		return nil, fmt.Errorf("namesclient: hello answer: %w", err)
+	}
+	if welcome.Version != 2 {
+		return nil, fmt.Errorf("namesclient: the server speaks protocol version %d, not 2", welcome.Version)
+	}
+	c := &Client{
+		conn:        conn,
+		pending:     map[uint32]chan answer{},
+		library:     welcome.Library,
+		fingerprint: welcome.Fingerprint,
+		done:        make(chan struct{}),
+	}
 	go c.readLoop()
-	return c
+	return c, nil
 }
+
+// Library is the name of the library the server serves.
+func (c *Client) Library() string { return c.library }
+
+// Fingerprint is the interface fingerprint the server reported ("" when
+// the library has none).
+func (c *Client) Fingerprint() string { return c.fingerprint }
 
 // Close closes the connection; calls still waiting get an error. It is
 // idempotent.
@@ -82,32 +195,36 @@ func (c *Client) Close() error {
 	return err
 }
 
-// readLoop hands each response to the oldest waiting call.
+func appendRequest(frame []byte, method string, payload []byte) []byte {
+	frame = binary.BigEndian.AppendUint32(frame, uint32(len(method)))
+	frame = append(frame, method...)
+	frame = binary.BigEndian.AppendUint32(frame, uint32(len(payload)))
+	return append(frame, payload...)
+}
+
+// readLoop hands each answer to the call with its id.
 func (c *Client) readLoop() {
 	defer close(c.done)
-	var head [8]byte
+	var head [12]byte
 	for {
-		var a answer
 		if _, err := io.ReadFull(c.conn, head[:]); err != nil {
 			c.fail(err)
 			return
 		}
-		a.ret = int32(binary.BigEndian.Uint32(head[:4]))
-		a.body = make([]byte, binary.BigEndian.Uint32(head[4:]))
+		id := binary.BigEndian.Uint32(head[:4])
+		a := answer{ret: int32(binary.BigEndian.Uint32(head[4:8]))}
+		a.body = make([]byte, binary.BigEndian.Uint32(head[8:]))
 		if _, err := io.ReadFull(c.conn, a.body); err != nil {
 			c.fail(err)
 			return
 		}
 		c.mu.Lock()
-		if len(c.pending) == 0 {
-			c.mu.Unlock()
-			c.fail(errors.New("namesclient: unexpected answer from the server"))
-			return
-		}
-		ch := c.pending[0]
-		c.pending = c.pending[1:]
+		ch, ok := c.pending[id]
+		delete(c.pending, id)
 		c.mu.Unlock()
-		ch <- a
+		if ok {
+			ch <- a // buffered: never blocks
+		}
 	}
 }
 
@@ -118,7 +235,7 @@ func (c *Client) fail(err error) {
 		c.closed = fmt.Errorf("namesclient: connection lost: %w", err)
 	}
 	pending := c.pending
-	c.pending = nil
+	c.pending = map[uint32]chan answer{}
 	reason := c.closed
 	c.mu.Unlock()
 	for _, ch := range pending {
@@ -127,45 +244,84 @@ func (c *Client) fail(err error) {
 	_ = c.conn.Close()
 }
 
-// call sends one request and decodes the answer into out (nil for none).
-// When ctx ends first it returns ctx.Err(); the server still runs the call
-// and its answer is discarded.
-func (c *Client) call(ctx context.Context, method string, req map[string]any, out any) error {
-	payload, err := encMode.Marshal(req)
-	if err != nil {
-		return fmt.Errorf("namesclient: encoding the %s request: %w", method, err)
-	}
-	frame := make([]byte, 0, 8+len(method)+len(payload))
-	frame = binary.BigEndian.AppendUint32(frame, uint32(len(method)))
-	frame = append(frame, method...)
-	frame = binary.BigEndian.AppendUint32(frame, uint32(len(payload)))
-	frame = append(frame, payload...)
-
+// send writes one request and returns the channel its answer comes on.
+// A failed write still waits for an answer the server may have sent
+// before closing (such as "frame too large"), then drops the connection.
+func (c *Client) send(method string, payload []byte) (uint32, chan answer, error) {
 	ch := make(chan answer, 1)
 	c.mu.Lock()
 	if c.closed != nil {
 		err := c.closed
 		c.mu.Unlock()
-		return err
+		return 0, nil, err
 	}
-	// Write and enqueue under one lock so the queue has request order.
-	if _, err := c.conn.Write(frame); err != nil {
-		c.mu.Unlock()
-		c.fail(err)
-		return err
-	}
-	c.pending = append(c.pending, ch)
+	c.nextID++
+	id := c.nextID
+	c.pending[id] = ch
 	c.mu.Unlock()
 
+	frame := make([]byte, 0, 12+len(method)+len(payload))
+	frame = binary.BigEndian.AppendUint32(frame, id)
+	frame = appendRequest(frame, method, payload)
+	c.wmu.Lock()
+	_, err := c.conn.Write(frame)
+	c.wmu.Unlock()
+	if err != nil {
+		// The frame may be cut short, so nothing more can be sent; but
+		// the reader still delivers what the server answered, until the
+		// server closes its side too.
+		c.mu.Lock()
+		if c.closed == nil {
+			c.closed = fmt.Errorf("namesclient: connection lost: %w", err)
+		}
+		c.mu.Unlock()
+		_ = closeWrite(c.conn)
+	}
+	return id, ch, nil
+}
+
+// closeWrite ends our side of the stream, keeping the read side open so
+// the server's last answers can still be read.
+func closeWrite(conn net.Conn) error {
+	if cw, ok := conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return conn.Close()
+}
+
+// cancel asks the server to cancel request id; its answer is not awaited.
+func (c *Client) cancel(id uint32) {
+	payload, _ := encMode.Marshal(map[string]any{"id": id})
+	_, _, _ = c.send("$cancel", payload)
+}
+
+// call sends one request and decodes the answer into out (nil for none).
+// When ctx ends first it returns ctx.Err() at once and cancels the call on
+// the server (which drops its Rust future).
+func (c *Client) call(ctx context.Context, method string, req map[string]any, out any) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	payload, err := encMode.Marshal(req)
+	if err != nil {
+		return fmt.Errorf("namesclient: encoding the %s request: %w", method, err)
+	}
+	id, ch, err := c.send(method, payload)
+	if err != nil {
+		return err
+	}
 	select {
 	case <-ctx.Done():
+		c.cancel(id)
 		return ctx.Err()
 	case a := <-ch:
 		switch {
 		case a.err != nil:
 			return a.err
-		case a.ret != 0:
+		case a.ret == 1:
 			return errors.New(string(a.body))
+		case a.ret != 0:
+			return fmt.Errorf("namesclient: unexpected answer code %d to %s", a.ret, method)
 		case out == nil:
 			return nil
 		}

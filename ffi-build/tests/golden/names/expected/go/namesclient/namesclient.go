@@ -24,7 +24,7 @@ func (cl *Client) Flag(ffiCb bool, ffiUd int32, cb uint8) (bool, error) {
 }
 
 // FlagContext is Flag with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) FlagContext(ctx context.Context, ffiCb bool, ffiUd int32, cb uint8) (bool, error) {
 	return callAs[bool](cl, ctx, "flag", map[string]any{"ffiCb": ffiCb, "ffiUd": ffiUd, "cb": cb})
 }
@@ -36,7 +36,7 @@ func (cl *Client) Later(ffiDone Str, std []string, ctx_ int64, detail *Inline, i
 }
 
 // LaterContext is Later with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) LaterContext(ctx context.Context, ffiDone Str, std []string, ctx_ int64, detail *Inline, inline Inline, error_ uint8) ([]Str, error) {
 	return callAs[[]Str](cl, ctx, "later", map[string]any{"ffiDone": ffiDone, "std": std, "ctx": ctx_, "detail": detail, "Inline": inline, "Error": error_})
 }

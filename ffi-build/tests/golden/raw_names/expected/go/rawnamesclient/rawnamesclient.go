@@ -60,7 +60,7 @@ func (cl *Client) Match(type_ Item, fn_ int32) (Item, error) {
 }
 
 // MatchContext is Match with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) MatchContext(ctx context.Context, type_ Item, fn_ int32) (Item, error) {
 	return callAs[Item](cl, ctx, "match", map[string]any{"type": type_, "fn": fn_})
 }
@@ -71,7 +71,7 @@ func (cl *Client) Loop(in string, struct_ *Kind) (string, error) {
 }
 
 // LoopContext is Loop with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) LoopContext(ctx context.Context, in string, struct_ *Kind) (string, error) {
 	return callAs[string](cl, ctx, "loop", map[string]any{"in": in, "struct": struct_})
 }

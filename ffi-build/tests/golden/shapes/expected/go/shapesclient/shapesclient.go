@@ -77,7 +77,7 @@ func (cl *Client) Swap(a Outer, b []Inner) ([]Outer, error) {
 }
 
 // SwapContext is Swap with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) SwapContext(ctx context.Context, a Outer, b []Inner) ([]Outer, error) {
 	return callAs[[]Outer](cl, ctx, "swap", map[string]any{"a": a, "b": b})
 }
@@ -88,7 +88,7 @@ func (cl *Client) Bytes(data []byte, range_ uint32, chan_ bool) ([]byte, error) 
 }
 
 // BytesContext is Bytes with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) BytesContext(ctx context.Context, data []byte, range_ uint32, chan_ bool) ([]byte, error) {
 	return callAs[[]byte](cl, ctx, "bytes", map[string]any{"data": data, "range": range_, "chan": chan_})
 }
@@ -99,7 +99,7 @@ func (cl *Client) Maybe() (*Kind, error) {
 }
 
 // MaybeContext is Maybe with a context: when ctx ends first, ctx.Err()
-// is returned at once (the server still finishes the call).
+// is returned at once and the call is cancelled on the server.
 func (cl *Client) MaybeContext(ctx context.Context) (*Kind, error) {
 	return callAs[*Kind](cl, ctx, "maybe", map[string]any{})
 }
