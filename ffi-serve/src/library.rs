@@ -1,7 +1,7 @@
 //! Loading a toolkit-built cdylib and finding its CBOR ABI.
 
 use ffi_core::abi::{ABI_VERSION, FfiCallback};
-use ffi_core::ipc::CborAbi;
+use ffi_core::ipc::{CborAbi, CborSessions};
 use libloading::Library;
 use std::ffi::{c_char, c_int, c_void};
 use std::path::Path;
@@ -20,6 +20,18 @@ type Destroy = unsafe extern "C" fn(*mut c_void) -> c_int;
 type Cancel = unsafe extern "C" fn(*mut c_void, *mut c_void) -> c_int;
 type Fingerprint = unsafe extern "C" fn() -> *const c_char;
 type AbiVersion = unsafe extern "C" fn() -> u32;
+type SessionNew = unsafe extern "C" fn() -> *mut c_void;
+type SessionFree = unsafe extern "C" fn(*mut c_void) -> c_int;
+type CallIn = unsafe extern "C" fn(
+    *mut c_void,
+    *mut c_void,
+    *const c_char,
+    usize,
+    FfiCallback,
+    *mut c_void,
+    *const u8,
+    usize,
+) -> c_int;
 
 /// The prefixes `P` for which the file names a symbol `P_call_cbor`: the
 /// dynamic string table holds every exported name NUL-terminated.
@@ -100,6 +112,15 @@ pub(crate) fn load(path: &Path, name: Option<&str>) -> Result<CborAbi, String> {
         destroy: sym!(Destroy, "destroy")?,
         cancel: sym!(Cancel, "cancel").ok(),
         fingerprint: sym!(Fingerprint, "interface_fingerprint").ok(),
+        // Object ids per connection (libraries built before sessions lack them).
+        sessions: match (
+            sym!(SessionNew, "cbor_session_new"),
+            sym!(SessionFree, "cbor_session_free"),
+            sym!(CallIn, "call_cbor_in"),
+        ) {
+            (Ok(new), Ok(free), Ok(call_in)) => Some(CborSessions { new, free, call_in }),
+            _ => None,
+        },
         library: Box::leak(prefix.into_boxed_str()),
     })
 }

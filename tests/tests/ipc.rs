@@ -354,3 +354,50 @@ fn ffi_serve_reports_a_bad_constructor_argument_by_field() {
         "ffi-serve: cannot create the my_timer context: field 'config.name': expected text, got integer"
     );
 }
+
+/// Objects over IPC (SPEC section 8): ids are scoped to the connection that
+/// received them, and everything a connection holds is closed when it ends.
+#[test]
+fn object_ids_belong_to_their_connection_and_close_with_it() {
+    let server = fixture_on(true, ffi_core::ipc::DEFAULT_MAX_FRAME);
+    let mut a = IpcClient::connect(&server.addr).unwrap();
+    let mut b = IpcClient::connect(&server.addr).unwrap();
+    let stats = |c: &mut IpcClient| -> (u64, u64) {
+        let (ret, body) = c.call("counter_stats", &[]).unwrap();
+        assert_eq!(ret, RET_OK);
+        let v: Vec<u64> = from_slice(&body).unwrap();
+        (v[0], v[1])
+    };
+    let (made0, dropped0) = stats(&mut b);
+    let (ret, body) = a.call("make_counter", &one("start", &3i64)).unwrap();
+    assert_eq!(ret, RET_OK, "{}", text(&body));
+    let id: u64 = from_slice(&body).unwrap();
+    assert_eq!(id, 1, "the connection's first object id");
+    let (ret, body) = a.call("counters", &one("n", &2u32)).unwrap();
+    assert_eq!(ret, RET_OK);
+    assert_eq!(from_slice::<Vec<u64>>(&body).unwrap(), vec![2, 3]);
+    let (ret, body) = a.call("Counter.get", &one("self", &id)).unwrap();
+    assert_eq!((ret, from_slice::<i64>(&body).unwrap()), (RET_OK, 3));
+    // The same number means nothing on another connection.
+    let (ret, body) = b.call("Counter.get", &one("self", &id)).unwrap();
+    assert_eq!(ret, RET_ERR, "{}", text(&body));
+    // Closing one of them, then dropping the connection, closes the rest.
+    let (ret, _) = a.call("Counter.close", &one("self", &2u64)).unwrap();
+    assert_eq!(ret, RET_OK);
+    assert_eq!(stats(&mut b).1 - dropped0, 1);
+    drop(a);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let (made, dropped) = stats(&mut b);
+        assert_eq!(made - made0, 3);
+        if dropped - dropped0 == 3 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the ended connection's objects were not closed: {} of 3",
+            dropped - dropped0
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}

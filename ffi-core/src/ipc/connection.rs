@@ -188,12 +188,15 @@ where
         false
     };
 
-    let shared = Arc::new(Shared::new(
+    let mut shared = Shared::new(
         v2,
         common.global.clone(),
         limits.max_in_flight,
         limits.max_buffered,
-    ));
+    );
+    // The connection's object ids: its objects are closed when it ends.
+    shared.session = common.service.session_new() as usize;
+    let shared = Arc::new(shared);
     let writer = {
         let shared = shared.clone();
         let write_timeout = limits.write_timeout;
@@ -211,6 +214,7 @@ where
     }
     shared.reader_done();
     let _ = writer.await;
+    common.service.session_free(shared.session as *mut _);
     summary
 }
 
@@ -377,9 +381,13 @@ fn dispatch(common: &Common, shared: &Arc<Shared>, id: u32, method: &[u8], paylo
     // SAFETY: `on_answer` takes the token back from the registry; the
     // method and payload outlive the call.
     unsafe {
-        common
-            .service
-            .call_raw(method, payload, Some(on_answer), token as *mut _)
+        common.service.call_raw(
+            shared.session as *mut _,
+            method,
+            payload,
+            Some(on_answer),
+            token as *mut _,
+        )
     };
 }
 

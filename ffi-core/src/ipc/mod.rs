@@ -52,7 +52,7 @@ mod tls;
 
 pub use limits::{DEFAULT_MAX_FRAME, Limits};
 pub use server::{Builder, Server, ShutdownHandle};
-pub use service::{CborAbi, Service};
+pub use service::{CborAbi, CborSessions, Service};
 
 /// Resolves once the server is asked to stop (at once if it already was).
 async fn stopped(rx: &mut tokio::sync::watch::Receiver<bool>) {
@@ -93,6 +93,23 @@ macro_rules! cbor_abi {
                 ud: *mut ::std::ffi::c_void,
             ) -> ::std::ffi::c_int;
         }
+        unsafe extern "C" {
+            #[link_name = concat!(stringify!($lib), "_cbor_session_new")]
+            fn session_new() -> *mut ::std::ffi::c_void;
+            #[link_name = concat!(stringify!($lib), "_cbor_session_free")]
+            fn session_free(s: *mut ::std::ffi::c_void) -> ::std::ffi::c_int;
+            #[link_name = concat!(stringify!($lib), "_call_cbor_in")]
+            fn call_in(
+                s: *mut ::std::ffi::c_void,
+                ctx: *mut ::std::ffi::c_void,
+                method: *const ::std::ffi::c_char,
+                method_len: usize,
+                cb: $crate::abi::FfiCallback,
+                ud: *mut ::std::ffi::c_void,
+                req: *const u8,
+                len: usize,
+            ) -> ::std::ffi::c_int;
+        }
         $crate::ipc::CborAbi {
             create,
             call,
@@ -100,6 +117,11 @@ macro_rules! cbor_abi {
             cancel: Some(cancel),
             fingerprint: None,
             library: stringify!($lib),
+            sessions: Some($crate::ipc::CborSessions {
+                new: session_new,
+                free: session_free,
+                call_in,
+            }),
         }
     }};
 }

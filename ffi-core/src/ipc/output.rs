@@ -73,6 +73,8 @@ pub(crate) struct Shared {
     v2: bool,
     max_in_flight: usize,
     max_buffered: usize,
+    /// The connection's CBOR session (0 without sessions).
+    pub(crate) session: usize,
 }
 
 impl Shared {
@@ -90,6 +92,7 @@ impl Shared {
             v2,
             max_in_flight,
             max_buffered,
+            session: 0,
         }
     }
 

@@ -30,6 +30,29 @@ pub struct CborAbi {
     pub fingerprint: Option<unsafe extern "C" fn() -> *const c_char>,
     /// The library's name (`my_timer`), told to version 2 clients.
     pub library: &'static str,
+    /// `<lib>_cbor_session_new`, `<lib>_cbor_session_free` and
+    /// `<lib>_call_cbor_in`: object ids scoped to each connection, whose
+    /// objects are closed when it ends (SPEC section 8). Without them ids
+    /// are the handles' bits, valid in the whole process.
+    pub sessions: Option<CborSessions>,
+}
+
+/// See [`CborAbi::sessions`].
+#[derive(Clone, Copy)]
+pub struct CborSessions {
+    pub new: unsafe extern "C" fn() -> *mut c_void,
+    pub free: unsafe extern "C" fn(*mut c_void) -> c_int,
+    #[allow(clippy::type_complexity)]
+    pub call_in: unsafe extern "C" fn(
+        *mut c_void,
+        *mut c_void,
+        *const c_char,
+        usize,
+        FfiCallback,
+        *mut c_void,
+        *const u8,
+        usize,
+    ) -> c_int,
 }
 
 type Done = Box<dyn FnOnce(c_int, Vec<u8>) + Send>;
@@ -120,6 +143,7 @@ impl Service {
     /// once, possibly before this returns, possibly on another thread).
     pub(crate) unsafe fn call_raw(
         &self,
+        session: *mut c_void,
         method: &[u8],
         request: &[u8],
         cb: FfiCallback,
@@ -128,15 +152,45 @@ impl Service {
         // SAFETY: all pointers are valid for the call; the rest is the
         // caller's promise.
         unsafe {
-            (self.abi.call)(
-                self.ctx,
-                method.as_ptr().cast(),
-                method.len(),
-                cb,
-                ud,
-                request.as_ptr(),
-                request.len(),
-            );
+            match self.abi.sessions {
+                Some(s) if !session.is_null() => (s.call_in)(
+                    session,
+                    self.ctx,
+                    method.as_ptr().cast(),
+                    method.len(),
+                    cb,
+                    ud,
+                    request.as_ptr(),
+                    request.len(),
+                ),
+                _ => (self.abi.call)(
+                    self.ctx,
+                    method.as_ptr().cast(),
+                    method.len(),
+                    cb,
+                    ud,
+                    request.as_ptr(),
+                    request.len(),
+                ),
+            };
+        }
+    }
+
+    /// A new session for one connection's object ids (NULL without
+    /// sessions).
+    pub(crate) fn session_new(&self) -> *mut c_void {
+        match self.abi.sessions {
+            // SAFETY: a plain constructor of the library.
+            Some(s) => unsafe { (s.new)() },
+            None => std::ptr::null_mut(),
+        }
+    }
+
+    /// Ends a connection's session: the library closes its objects.
+    pub(crate) fn session_free(&self, session: *mut c_void) {
+        if let (Some(s), false) = (self.abi.sessions, session.is_null()) {
+            // SAFETY: a handle from `session_new`, freed once.
+            unsafe { (s.free)(session) };
         }
     }
 

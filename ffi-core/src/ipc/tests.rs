@@ -84,6 +84,7 @@ fn with_server(name: &str, test: impl FnOnce(UnixStream)) {
         cancel: None,
         fingerprint: None,
         library: "fake",
+        sessions: None,
     };
     let service = Service::create(abi, &[]).unwrap();
     let path =
