@@ -1,11 +1,13 @@
 //! What `ffi-macros`, `ffi-build` and `ffi-core` must agree on, in one
-//! place: the C ABI version, the CBOR wire name of a Rust name, and (with
+//! place: the C ABI version, the CBOR wire name of a Rust name, the C symbol
+//! grammar ([`symbols`]), and (with
 //! the `checks` feature) the checks of a single annotated item, so that an
 //! attribute macro and the generator's validation report the same error, in
 //! the same words, at the same span.
 
 #[cfg(feature = "checks")]
 pub mod checks;
+pub mod symbols;
 
 /// Bumped whenever the layout or meaning of anything crossing the C ABI
 /// changes. Generated bindings compare it with `<lib>_abi_version()`.

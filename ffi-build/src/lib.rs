@@ -11,10 +11,14 @@
 
 pub mod diagnostic;
 mod emit;
+/// The generator's data model: public for its own tests and tools, not an
+/// API (it changes with the generator).
+#[doc(hidden)]
 pub mod ir;
 pub(crate) mod syntax;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
+#[doc(hidden)]
 pub use syntax::parse_sources;
 
 use std::path::{Path, PathBuf};
@@ -74,6 +78,7 @@ impl Default for Options {
 /// Generated files, by path relative to the output directory.
 #[derive(Debug, Clone)]
 pub struct Generated {
+    #[doc(hidden)]
     pub library: ir::Library,
     pub files: Vec<(PathBuf, String)>,
 }

@@ -1,5 +1,6 @@
 //! Loading a toolkit-built cdylib and finding its CBOR ABI.
 
+use ffi_abi::symbols::Lifecycle;
 use ffi_core::abi::{ABI_VERSION, FfiCallback};
 use ffi_core::ipc::{CborAbi, CborSessions};
 use libloading::Library;
@@ -36,10 +37,11 @@ type CallIn = unsafe extern "C" fn(
 /// The prefixes `P` for which the file names a symbol `P_call_cbor`: the
 /// dynamic string table holds every exported name NUL-terminated.
 fn prefixes(bytes: &[u8]) -> Vec<String> {
-    const TAIL: &[u8] = b"_call_cbor\0";
+    let tail = format!("_{}\0", Lifecycle::CallCbor.suffix());
+    let tail = tail.as_bytes();
     let mut out: Vec<String> = Vec::new();
     let mut at = 0;
-    while let Some(i) = bytes[at..].windows(TAIL.len()).position(|w| w == TAIL) {
+    while let Some(i) = bytes[at..].windows(tail.len()).position(|w| w == tail) {
         let end = at + i;
         let start = bytes[..end]
             .iter()
@@ -55,7 +57,7 @@ fn prefixes(bytes: &[u8]) -> Vec<String> {
                 out.push(name);
             }
         }
-        at = end + TAIL.len();
+        at = end + tail.len();
     }
     out
 }
@@ -97,7 +99,7 @@ pub(crate) fn load(path: &Path, name: Option<&str>) -> Result<CborAbi, String> {
                 .map_err(|e| format!("--lib {shown}: no {symbol}: {e}"))
         }};
     }
-    let version: AbiVersion = sym!(AbiVersion, "abi_version")?;
+    let version: AbiVersion = sym!(AbiVersion, Lifecycle::AbiVersion.suffix())?;
     // SAFETY: a plain getter.
     let theirs = unsafe { version() };
     if theirs != ABI_VERSION {
@@ -107,16 +109,16 @@ pub(crate) fn load(path: &Path, name: Option<&str>) -> Result<CborAbi, String> {
         ));
     }
     Ok(CborAbi {
-        create: sym!(Create, "create_cbor")?,
-        call: sym!(Call, "call_cbor")?,
-        destroy: sym!(Destroy, "destroy")?,
-        cancel: sym!(Cancel, "cancel").ok(),
-        fingerprint: sym!(Fingerprint, "interface_fingerprint").ok(),
+        create: sym!(Create, Lifecycle::CreateCbor.suffix())?,
+        call: sym!(Call, Lifecycle::CallCbor.suffix())?,
+        destroy: sym!(Destroy, Lifecycle::Destroy.suffix())?,
+        cancel: sym!(Cancel, Lifecycle::Cancel.suffix()).ok(),
+        fingerprint: sym!(Fingerprint, Lifecycle::InterfaceFingerprint.suffix()).ok(),
         // Object ids per connection (libraries built before sessions lack them).
         sessions: match (
-            sym!(SessionNew, "cbor_session_new"),
-            sym!(SessionFree, "cbor_session_free"),
-            sym!(CallIn, "call_cbor_in"),
+            sym!(SessionNew, Lifecycle::CborSessionNew.suffix()),
+            sym!(SessionFree, Lifecycle::CborSessionFree.suffix()),
+            sym!(CallIn, Lifecycle::CallCborIn.suffix()),
         ) {
             (Ok(new), Ok(free), Ok(call_in)) => Some(CborSessions { new, free, call_in }),
             _ => None,

@@ -223,3 +223,26 @@ fn fast_parser_agrees_with_the_frame_reader_on_random_input() {
         }
     }
 }
+
+/// `cbor_abi!` spells its link names as literals (a `link_name` cannot be
+/// computed): they are the symbol grammar's.
+#[test]
+fn cbor_abi_links_the_grammars_symbols() {
+    use ffi_abi::symbols::Lifecycle::*;
+    let source = include_str!("mod.rs");
+    for l in [
+        CreateCbor,
+        CallCbor,
+        Destroy,
+        Cancel,
+        CborSessionNew,
+        CborSessionFree,
+        CallCborIn,
+    ] {
+        let spelled = format!("concat!(stringify!($lib), \"_{}\")", l.suffix());
+        assert!(
+            source.contains(&spelled),
+            "cbor_abi! does not link {spelled}"
+        );
+    }
+}
