@@ -149,6 +149,17 @@ fn invalid_library_name() {
         d.message,
         "invalid library name `9lives`: it must be a lowercase C identifier"
     );
+    for name in ["union_128", "struct_x", "enum_x", "sizeof_x"] {
+        let d = only(&format!(
+            "#[ffi_library(name = \"{name}\")]\npub struct T;\n#[ffi_ctor]\nfn new() -> Result<T, String> {{ todo!() }}"
+        ));
+        assert!(
+            d.message
+                .starts_with(&format!("invalid library name `{name}`: it starts with")),
+            "{d}"
+        );
+        assert!(hint(&d).starts_with("cgo reads"), "{d}");
+    }
 }
 
 // 3. The constructor.
@@ -1190,5 +1201,25 @@ fn object_names_are_unique_and_their_symbols_checked() {
         8,
         "the C function of method `p_n` is `t_p_n`, which is already the C function of \
          method `P::n`",
+    );
+}
+
+#[test]
+fn fields_and_parameters_need_distinct_wire_names() {
+    let d = one("#[ffi_type]\npub struct S {\n    pub a_b: i32,\n    pub aB: i32,\n}\n");
+    at(&d, 8, 9, "field `aB` has the wire name `aB`, like `a_b`");
+    assert_eq!(
+        hint(&d),
+        "CBOR maps and the Go and C++ names are derived from it, so they would collide (the \
+         first is at src/lib.rs:7:9); rename one"
+    );
+    let d = one(
+        "#[ffi]\npub fn f(t: &T, __ffi_ud: i32, __ffi_ud_: i32) -> Result<(), String> { Ok(()) }\n",
+    );
+    at(
+        &d,
+        6,
+        32,
+        "parameter `__ffi_ud_` has the wire name `ffiUd`, like `__ffi_ud`",
     );
 }

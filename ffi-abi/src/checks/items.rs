@@ -77,9 +77,21 @@ pub fn library_name(
             "use lowercase ASCII letters, digits and `_`, not starting with a digit, \
              e.g. `my_timer`",
         ));
+    } else if let Some(prefix) = CGO_PREFIXES.iter().find(|p| value.starts_with(*p)) {
+        problems.push(Problem::new(
+            lit.span(),
+            format!("invalid library name `{value}`: it starts with `{prefix}`"),
+            format!(
+                "cgo reads `C.{prefix}..` as a C keyword or operator, so the Go package could \
+                 not name the library's types; choose another name"
+            ),
+        ));
     }
     Some(value)
 }
+
+/// Prefixes cgo gives a meaning to (`C.struct_x`, `C.sizeof_x`, ...).
+const CGO_PREFIXES: &[&str] = &["struct_", "union_", "enum_", "sizeof_"];
 
 fn is_c_identifier(s: &str) -> bool {
     let mut chars = s.chars();

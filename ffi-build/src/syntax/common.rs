@@ -41,3 +41,31 @@ pub(crate) fn location(origin: &Origin, span: Span) -> String {
     let d = Diagnostic::at(&origin.file, span, "", None);
     format!("{}:{}:{}", d.file.display(), d.line, d.column)
 }
+
+/// Two fields or parameters whose CBOR wire names are equal (`a_b` and
+/// `aB` are both `aB`) would be one key of a request or struct map: an
+/// error at the later one, naming the first.
+pub(crate) fn distinct_wire_names(
+    names: &[(&syn::Ident, String)],
+    what: &str,
+    origin: &Origin,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let mut seen: Vec<(String, &syn::Ident, &str)> = Vec::new();
+    for (ident, name) in names {
+        let wire = ffi_abi::wire_name(name);
+        if let Some((_, first, first_name)) = seen.iter().find(|(w, _, _)| *w == wire) {
+            errors.push(origin.diag(
+                ident.span(),
+                format!("{what} `{name}` has the wire name `{wire}`, like `{first_name}`"),
+                &format!(
+                    "CBOR maps and the Go and C++ names are derived from it, so they would \
+                     collide (the first is at {}); rename one",
+                    location(origin, first.span())
+                ),
+            ));
+        } else {
+            seen.push((wire, ident, name));
+        }
+    }
+}

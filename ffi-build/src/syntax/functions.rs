@@ -89,6 +89,9 @@ impl FnLowerer<'_> {
     }
 
     fn params(&mut self, params: &[ParamSig<'_>], origin: &Origin, pos: Position) -> Vec<Param> {
+        let idents: Vec<(&syn::Ident, String)> =
+            params.iter().map(|p| (p.ident, p.name.clone())).collect();
+        super::common::distinct_wire_names(&idents, "parameter", origin, self.errors);
         params
             .iter()
             .filter_map(|p| {

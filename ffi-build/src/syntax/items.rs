@@ -164,6 +164,11 @@ pub(crate) fn lower_type(
         TypeItem::Struct(s) => {
             let fields = check_struct(ident, &s.generics, &s.fields, &mut problems);
             fields.map(|fields| {
+                let idents: Vec<(&syn::Ident, String)> = fields
+                    .iter()
+                    .filter_map(|f| f.field.ident.as_ref().map(|i| (i, f.name.clone())))
+                    .collect();
+                super::common::distinct_wire_names(&idents, "field", origin, errors);
                 let fields = fields
                     .iter()
                     .filter_map(|f| {

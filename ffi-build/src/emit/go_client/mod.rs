@@ -71,11 +71,12 @@ pub(crate) fn package(lib: &Library) -> Vec<(String, String)> {
         client: RECV,
         object: None,
     };
-    for m in &lib.methods {
-        method(&mut out, &client, m, &n);
-    }
-    for f in &lib.statics {
-        method(&mut out, &client, f, &n);
+    // The client's own methods (conn.go) are taken.
+    let calls: Vec<&crate::ir::Function> = lib.methods.iter().chain(&lib.statics).collect();
+    let list: Vec<&str> = calls.iter().map(|f| f.name.as_str()).collect();
+    let names = unique_methods(&list, &["Close", "Library", "Fingerprint"]);
+    for (f, (plain, with_ctx)) in calls.iter().zip(&names) {
+        method(&mut out, &client, f, plain, with_ctx, &n);
     }
     for o in &lib.objects {
         object(&mut out, &o.name, &o.docs);
@@ -85,8 +86,9 @@ pub(crate) fn package(lib: &Library) -> Vec<(String, String)> {
             client: "o.cl",
             object: Some(&o.name),
         };
-        for m in &o.methods {
-            method(&mut out, &owner, m, &n);
+        let list: Vec<&str> = o.methods.iter().map(|m| m.name.as_str()).collect();
+        for (m, (plain, with_ctx)) in o.methods.iter().zip(unique_methods(&list, &["Close"])) {
+            method(&mut out, &owner, m, &plain, &with_ctx, &n);
         }
     }
     while out.ends_with("\n\n") {
@@ -196,7 +198,35 @@ func (o *{name}) wireID() (uint64, error) {{
     );
 }
 
-fn method(out: &mut String, owner: &Owner<'_>, m: &Function, n: &GoNames) {
+/// `(Name, NameContext)` per method, distinct from each other and from
+/// `taken`.
+fn unique_methods(methods: &[&str], taken: &[&str]) -> Vec<(String, String)> {
+    let mut taken: Vec<String> = taken.iter().map(|s| s.to_string()).collect();
+    let mut claim = |mut name: String| {
+        while taken.contains(&name) {
+            name.push('_');
+        }
+        taken.push(name.clone());
+        name
+    };
+    methods
+        .iter()
+        .map(|m| {
+            let plain = claim(super::go::names::pascal(m));
+            let with_ctx = claim(format!("{plain}Context"));
+            (plain, with_ctx)
+        })
+        .collect()
+}
+
+fn method(
+    out: &mut String,
+    owner: &Owner<'_>,
+    m: &Function,
+    plain: &str,
+    with_ctx: &str,
+    n: &GoNames,
+) {
     let recv = owner.recv;
     let names: Vec<String> = n
         .params(&m.params)
@@ -256,7 +286,6 @@ fn method(out: &mut String, owner: &Owner<'_>, m: &Function, n: &GoNames) {
         Some(ty) => format!("({}, error)", go_type(ty)),
         None => "error".to_string(),
     };
-    let plain = n.exported(&m.name);
     let go_type = owner.go_type;
     doc_comment(
         out,
@@ -267,10 +296,10 @@ fn method(out: &mut String, owner: &Owner<'_>, m: &Function, n: &GoNames) {
     let _ = write!(
         out,
         "func ({recv} *{go_type}) {plain}({params}) {results} {{\n\
-         \treturn {recv}.{plain}Context(context.Background(){sep}{})\n}}\n\n\
-         // {plain}Context is {plain} with a context: when ctx ends first, ctx.Err()\n\
+         \treturn {recv}.{with_ctx}(context.Background(){sep}{})\n}}\n\n\
+         // {with_ctx} is {plain} with a context: when ctx ends first, ctx.Err()\n\
          // is returned at once and the call is cancelled on the server.\n\
-         func ({recv} *{go_type}) {plain}Context(ctx context.Context{sep}{params}) {results} {{\n\
+         func ({recv} *{go_type}) {with_ctx}(ctx context.Context{sep}{params}) {results} {{\n\
          {checks}{body}}}\n\n",
         names.join(", "),
     );
