@@ -36,7 +36,7 @@ pub struct Library<S> {
     /// The `#[ffi_object]` type names, by type index.
     object_types: &'static [&'static str],
     contexts: Registry<Context<S>>,
-    objects: Registry<Entry>,
+    objects: Registry<Entry<S>>,
     sessions: Registry<Session>,
 }
 
@@ -364,7 +364,7 @@ impl<S: Send + Sync + 'static> Library<S> {
 
     /// The entry of `handle`, if it is a live handle of type `type_index`.
     /// The error says what is wrong.
-    fn entry(&self, type_index: u32, handle: *mut c_void) -> Result<Arc<Entry>, String> {
+    fn entry(&self, type_index: u32, handle: *mut c_void) -> Result<Arc<Entry<S>>, String> {
         let expected = self.type_name(type_index);
         let entry = self.objects.get(handle).ok_or_else(|| {
             format!("invalid {expected} handle (never created, or already closed)")
@@ -443,7 +443,7 @@ impl<S: Send + Sync + 'static> Library<S> {
         // The context is needed only for the events the handler may fire.
         let result = match self.events.is_empty() {
             true => guard(|| f(value, exporter)),
-            false => match self.contexts.get(owner as *mut c_void) {
+            false => match entry.as_ref().ok().and_then(|e| e.ctx.as_ref()) {
                 Some(ctx) => Scope::enter(&ctx.scope, || guard(|| f(value, exporter))),
                 None => Err(DESTROYED.to_string()),
             },
@@ -620,7 +620,7 @@ impl<S: Send + Sync + 'static> Exporter<'_, S> {
             .contexts
             .get(self.owner as *mut c_void)
             .ok_or_else(|| DESTROYED.to_string())?;
-        let entry = Arc::new(Entry::new(type_index, self.owner, value));
+        let entry = Arc::new(Entry::new(type_index, ctx.clone(), self.owner, value));
         let handle = self
             .lib
             .objects

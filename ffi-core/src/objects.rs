@@ -9,6 +9,7 @@
 //! result shares one value between handles; it is dropped with the last.
 
 use crate::abi::{DESTROYED, FfiSlice};
+use crate::context::Context;
 use crate::value::{Arena, FfiType, LiftError};
 use std::any::Any;
 use std::collections::HashSet;
@@ -18,18 +19,27 @@ use std::sync::{Arc, Mutex};
 /// One handle's entry. Immutable: destroying its context puts an entry
 /// without a value in its place (see `Library::destroy`), so a call reads
 /// it without taking a lock.
-pub(crate) struct Entry {
+pub(crate) struct Entry<S> {
     pub(crate) type_index: u32,
     /// The owning context's handle (looked up, never dereferenced).
     pub(crate) owner: usize,
+    /// The owning context itself, while it lives: async calls run on its
+    /// worker without looking it up.
+    pub(crate) ctx: Option<Arc<Context<S>>>,
     value: Option<Arc<dyn Any + Send + Sync>>,
 }
 
-impl Entry {
-    pub(crate) fn new(type_index: u32, owner: usize, value: Arc<dyn Any + Send + Sync>) -> Self {
+impl<S> Entry<S> {
+    pub(crate) fn new(
+        type_index: u32,
+        ctx: Arc<Context<S>>,
+        owner: usize,
+        value: Arc<dyn Any + Send + Sync>,
+    ) -> Self {
         Entry {
             type_index,
             owner,
+            ctx: Some(ctx),
             value: Some(value),
         }
     }
@@ -39,6 +49,7 @@ impl Entry {
         Entry {
             type_index: self.type_index,
             owner: self.owner,
+            ctx: None,
             value: None,
         }
     }
