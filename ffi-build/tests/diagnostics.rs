@@ -1223,3 +1223,40 @@ fn fields_and_parameters_need_distinct_wire_names() {
         "parameter `__ffi_ud_` has the wire name `ffiUd`, like `__ffi_ud`",
     );
 }
+
+#[test]
+fn go_names_are_unique_in_each_package() {
+    // An enum constant and a struct with the same Go name.
+    let d = one(
+        "#[ffi_type]\npub enum Priority { Low }\n#[ffi_type]\npub struct PriorityLow { pub a: i32 }\n",
+    );
+    at(
+        &d,
+        8,
+        12,
+        "type `PriorityLow` is `PriorityLow` in the Go cgo package, which is already that of \
+         the constant of `Priority::Low`",
+    );
+    assert_eq!(
+        hint(&d),
+        "Go names must be unique in a package; rename one of them"
+    );
+    // A type named like what the remote client's package declares itself.
+    let d = one("#[ffi_type]\npub struct Client { pub a: i32 }\n");
+    at(
+        &d,
+        6,
+        12,
+        "type `Client` is `Client` in the Go remote client package, which is already a name \
+         the generated package declares itself",
+    );
+    // ... or the cgo package's own (the constructor of the state).
+    let d = one("#[ffi_type]\npub struct NewT { pub a: i32 }\n");
+    at(
+        &d,
+        6,
+        12,
+        "type `NewT` is `NewT` in the Go cgo package, which is already a name the generated \
+         package declares itself",
+    );
+}

@@ -4,7 +4,7 @@ pub(crate) mod c;
 mod cbor_c;
 pub(crate) mod cpp;
 pub(crate) mod go;
-mod go_client;
+pub(crate) mod go_client;
 mod keywords;
 mod rust;
 mod rust_names;

@@ -142,6 +142,9 @@ pub fn parse_sources(
             };
             validate::symbol_collisions(&library, &c, &lib, &mut errors);
             if errors.is_empty() {
+                validate::go_names(&library, &c, &lib, &mut errors);
+            }
+            if errors.is_empty() {
                 Ok(Parsed { library, files })
             } else {
                 Err(sorted(errors, &files))

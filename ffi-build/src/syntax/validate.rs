@@ -244,45 +244,7 @@ pub(crate) fn symbol_collisions(
     lib: &LibraryInfo,
     errors: &mut Vec<Diagnostic>,
 ) {
-    let at = |owner: &Owner| -> Option<(&Origin, Span)> {
-        let type_named = |name: &str| c.types.iter().find(|t| t.item.ident() == name);
-        let object_named = |name: &str| {
-            c.objects
-                .iter()
-                .find(|o| o.item.ident == name)
-                .map(|o| (&o.origin, o.item.ident.span()))
-        };
-        match owner {
-            Owner::Lifecycle(_) | Owner::Macro(_) => Some((&lib.origin, lib.ident.span())),
-            Owner::Method(m) | Owner::MethodCbor(m) => {
-                fn_named(&c.methods, m).or_else(|| impl_fn_named(&c.impls, &lib.state.name, m))
-            }
-            Owner::Static(f) | Owner::StaticCbor(f) => fn_named(&c.methods, f),
-            Owner::ObjectMethod(t, m) | Owner::ObjectMethodCbor(t, m) => {
-                impl_fn_named(&c.impls, t, m)
-            }
-            Owner::ObjectFree(t) => object_named(t),
-            Owner::Args(f) => fn_named(&c.hosts, f).or_else(|| fn_named(&c.events, f)),
-            Owner::Type(t) => type_named(t)
-                .map(|t| (&t.origin, t.item.ident().span()))
-                .or_else(|| object_named(t)),
-            Owner::Compound(ty) => ty
-                .named_types()
-                .into_iter()
-                .find_map(type_named)
-                .map(|t| (&t.origin, t.item.ident().span())),
-            Owner::EnumConst(e, v) => type_named(e).map(|t| {
-                let variant = match &t.item {
-                    TypeItem::Enum(en) => en.variants.iter().find(|x| x.ident == v),
-                    TypeItem::Struct(_) => None,
-                };
-                (
-                    &t.origin,
-                    variant.map_or(t.item.ident().span(), |x| x.ident.span()),
-                )
-            }),
-        }
-    };
+    let at = |owner: &Owner| owner_at(c, lib, owner);
     let builtin = |o: &Owner| matches!(o, Owner::Lifecycle(_) | Owner::Macro(_));
     let position = |o: &Owner| {
         at(o).map(|(origin, span)| {
@@ -344,4 +306,104 @@ fn fn_named<'a>(list: &'a [Annotated<FnDecl>], name: &str) -> Option<(&'a Origin
     list.iter()
         .find(|f| f.item.sig.ident == name)
         .map(|f| (&f.origin, f.item.sig.ident.span()))
+}
+
+/// Where the item that declares a name is, for diagnostics.
+fn owner_at<'a>(
+    c: &'a Collected,
+    lib: &'a LibraryInfo,
+    owner: &Owner,
+) -> Option<(&'a Origin, Span)> {
+    let type_named = |name: &str| c.types.iter().find(|t| t.item.ident() == name);
+    let object_named = |name: &str| {
+        c.objects
+            .iter()
+            .find(|o| o.item.ident == name)
+            .map(|o| (&o.origin, o.item.ident.span()))
+    };
+    match owner {
+        Owner::Lifecycle(_) | Owner::Macro(_) => Some((&lib.origin, lib.ident.span())),
+        Owner::Method(m) | Owner::MethodCbor(m) => {
+            fn_named(&c.methods, m).or_else(|| impl_fn_named(&c.impls, &lib.state.name, m))
+        }
+        Owner::Static(f) | Owner::StaticCbor(f) => fn_named(&c.methods, f),
+        Owner::ObjectMethod(t, m) | Owner::ObjectMethodCbor(t, m) => impl_fn_named(&c.impls, t, m),
+        Owner::ObjectFree(t) => object_named(t),
+        Owner::Args(f) => fn_named(&c.hosts, f).or_else(|| fn_named(&c.events, f)),
+        Owner::Type(t) => type_named(t)
+            .map(|t| (&t.origin, t.item.ident().span()))
+            .or_else(|| object_named(t)),
+        Owner::Compound(ty) => ty
+            .named_types()
+            .into_iter()
+            .find_map(type_named)
+            .map(|t| (&t.origin, t.item.ident().span())),
+        Owner::EnumConst(e, v) => type_named(e).map(|t| {
+            let variant = match &t.item {
+                TypeItem::Enum(en) => en.variants.iter().find(|x| x.ident == v),
+                TypeItem::Struct(_) => None,
+            };
+            (
+                &t.origin,
+                variant.map_or(t.item.ident().span(), |x| x.ident.span()),
+            )
+        }),
+    }
+}
+
+/// Two items whose Go names would be equal in one of the generated Go
+/// packages, or an item named like one the package declares itself: an
+/// error at the item (the later one), naming the other.
+pub(crate) fn go_names(
+    library: &Library,
+    c: &Collected,
+    lib: &LibraryInfo,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let describe = |o: &Option<Owner>| match o {
+        None => "a name the generated package declares itself".to_string(),
+        Some(Owner::Type(t)) => format!("that of type `{t}`"),
+        Some(Owner::EnumConst(e, v)) => format!("that of the constant of `{e}::{v}`"),
+        Some(Owner::Compound(t)) => format!("that of a converter of `{t}`"),
+        Some(other) => other.describe(),
+    };
+    let what = |o: &Owner| match o {
+        Owner::Type(t) => format!("type `{t}`"),
+        Owner::EnumConst(e, v) => format!("the constant of `{e}::{v}`"),
+        Owner::Compound(t) => format!("a converter of `{t}`"),
+        other => other.describe(),
+    };
+    let mut reported: Vec<(Option<Owner>, Owner)> = Vec::new();
+    for (in_process, package) in [(true, "cgo package"), (false, "remote client package")] {
+        let names = crate::emit::go::scope::names(library, in_process);
+        let mut seen: HashMap<&str, &Option<Owner>> = HashMap::new();
+        for (name, owner) in &names {
+            let Some(first) = seen.get(name.as_str()).copied() else {
+                seen.insert(name, owner);
+                continue;
+            };
+            // Report at an author's item: the later one, else the one there is.
+            let (here, other) = match (owner, first) {
+                (Some(o), f) => (o, f.clone()),
+                (None, Some(f)) => (f, None),
+                (None, None) => continue,
+            };
+            if Some(here) == other.as_ref() || reported.contains(&(other.clone(), here.clone())) {
+                continue;
+            }
+            reported.push((other.clone(), here.clone()));
+            let Some((origin, span)) = owner_at(c, lib, here) else {
+                continue;
+            };
+            errors.push(origin.diag(
+                span,
+                format!(
+                    "{} is `{name}` in the Go {package}, which is already {}",
+                    what(here),
+                    describe(&other)
+                ),
+                "Go names must be unique in a package; rename one of them",
+            ));
+        }
+    }
 }
