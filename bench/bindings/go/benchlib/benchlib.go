@@ -803,8 +803,9 @@ func (t *Bench) Version() (string, error) {
 	return t.VersionContext(context.Background())
 }
 
-// VersionContext is Version with a context, checked before the call (the call
-// runs on the calling thread and cannot be interrupted).
+// VersionContext is Version with a context: a ctx that has already ended
+// returns ctx.Err() without calling; once started, the call runs to the end on
+// the calling thread (a sync Rust function cannot be interrupted).
 func (t *Bench) VersionContext(ctx context.Context) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
@@ -836,8 +837,9 @@ func (t *Bench) Fire(n uint64) error {
 	return t.FireContext(context.Background(), n)
 }
 
-// FireContext is Fire with a context, checked before the call (the call
-// runs on the calling thread and cannot be interrupted).
+// FireContext is Fire with a context: a ctx that has already ended
+// returns ctx.Err() without calling; once started, the call runs to the end on
+// the calling thread (a sync Rust function cannot be interrupted).
 func (t *Bench) FireContext(ctx context.Context, n uint64) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -1000,8 +1002,9 @@ func (t *Meter) Version() (string, error) {
 	return t.VersionContext(context.Background())
 }
 
-// VersionContext is Version with a context, checked before the call (the call
-// runs on the calling thread and cannot be interrupted).
+// VersionContext is Version with a context: a ctx that has already ended
+// returns ctx.Err() without calling; once started, the call runs to the end on
+// the calling thread (a sync Rust function cannot be interrupted).
 func (t *Meter) VersionContext(ctx context.Context) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err

@@ -6,8 +6,12 @@ use super::types::{
     doc_comment, func_lit, go_type, lift_expr, lower_expr, message_go_type, message_lifter,
     message_lowerer,
 };
+use crate::emit::template::fill;
 use crate::ir::{CLayout, Event, Function, HostFn, Library, Message, Param, TypeRef};
 use std::fmt::Write;
+
+const METHOD: &str = include_str!("templates/method.go.in");
+const CONSTRUCTOR: &str = include_str!("templates/constructor.go.in");
 
 /// The preamble shells that pass the Go callback and cast the integers C
 /// holds to `void *`: one for the constructor and one per method.
@@ -352,46 +356,22 @@ pub(crate) fn constructor(out: &mut String, lib: &Library, n: &GoNames) {
     let params = go_params(&names, &ctor.params);
     let sep = if params.is_empty() { "" } else { ", " };
     doc_comment(out, "", &ctor.docs, &format!("{new} creates a {state}."));
-    let _ = write!(
-        out,
-        "//
-// Release it with Close. When the constructor fails, the context is
-// destroyed and the error returned.
-func {new}({params}) (*{state}, error) {{
-\treturn {new_ctx}(context.Background(){sep}{})
-}}
-
-// {new_ctx} is {new} with a context: when ctx ends first, the
-// context is destroyed and ctx.Err() returned.
-func {new_ctx}(ctx context.Context{sep}{params}) (*{state}, error) {{
-\tif errInterface != nil {{
-\t\treturn nil, errInterface
-\t}}
-\tvar h C.uintptr_t
-\t_, err := invoke(ctx, liftEmpty, func(p *runtime.Pinner) *C.{item} {{
-\t\tit := C.{item}_new(C.{item_kind})
-\t\tif it != nil {{
-\t\t\th = C.{}(it{})
-\t\t}}
-\t\treturn it
-\t}}, func(*C.{item}) {{}})
-\tif err != nil {{
-\t\tif h != 0 {{
-\t\t\tC.{}(h)
-\t\t}}
-\t\treturn nil, err
-\t}}
-\treturn &{state}{{ctx: h}}, nil
-}}
-
-",
-        names.join(", "),
-        n.shell("create"),
-        lowered_args(&names, &ctor.params, n),
-        n.shell("destroy"),
-        item = n.shell("item"),
-        item_kind = n.shell("ANSWER"),
-    );
+    out.push_str(&fill(
+        CONSTRUCTOR,
+        &[
+            ("New", &new),
+            ("NewContext", &new_ctx),
+            ("State", state),
+            ("params", &params),
+            ("sep", sep),
+            ("args", &names.join(", ")),
+            ("item", &n.shell("item")),
+            ("item_kind", &n.shell("ANSWER")),
+            ("create", &n.shell("create")),
+            ("lowered", &lowered_args(&names, &ctor.params, n)),
+            ("destroy", &n.shell("destroy")),
+        ],
+    ));
 }
 
 /// Each method, plain and with a context.
@@ -436,73 +416,65 @@ pub(crate) fn method(
         &m.docs,
         &format!("{plain} calls the Rust function {}.", m.name),
     );
-    if captured(m) {
-        let _ = write!(
-            out,
-            "func (t *{state}) {plain}({params}) {results} {{
-\t{ret_plain}t.{with_ctx}(context.Background(){sep}{})
-}}
-
-// {with_ctx} is {plain} with a context, checked before the call (the call
-// runs on the calling thread and cannot be interrupted).
-func (t *{state}) {with_ctx}(ctx context.Context{sep}{params}) {results} {{
-{}}}
-
-",
-            names.join(", "),
-            captured_body(recv, m, &names, n),
-        );
-        return;
-    }
-    let fail = match &m.ret {
-        Some(ty) => format!("return *new({}), err", go_type(ty)),
-        None => "return err".to_string(),
-    };
-    let checks = handles(recv, m, &names, &fail);
-    // `err` exists already when handles were checked.
-    let ret_ctx = if m.ret.is_none() && !checks.is_empty() {
-        "_, err = "
+    let ctx_doc = if m.is_async {
+        "when ctx ends first, the Rust\n// future is dropped and ctx.Err() returned."
     } else {
-        ret_ctx
+        "a ctx that has already ended\n// returns ctx.Err() without calling; once started, the call runs to the end on\n// the calling thread (a sync Rust function cannot be interrupted)."
     };
-    let shell = n.shell(&recv.shell_name("call", m));
-    let handle = recv.handle();
-    let lowered = lowered_args(&names, &m.params, n);
-    let lifter = message_lifter(m.ret.as_ref(), n);
-    let call = if flat(m) {
-        format!(
-            "\t{ret_ctx}invoke(ctx, {lifter}, func(p *runtime.Pinner) *C.{} {{\n\t\treturn C.{shell}({handle}{lowered})\n\t}}, t.cancelItem)\n",
-            n.shell("item"),
-        )
-    } else if !m.is_async {
-        format!(
-            "\t{ret_ctx}invokeSync(ctx, {lifter}, func(p *runtime.Pinner, ud C.uintptr_t) {{\n\t\tC.{shell}({handle}, ud{lowered})\n\t}})\n",
-        )
+    let body = if captured(m) {
+        captured_body(recv, m, &names, n)
     } else {
-        format!(
-            "\t{ret_ctx}invokeCallback(ctx, {lifter}, func(p *runtime.Pinner, ud C.uintptr_t) {{\n\t\tC.{shell}({handle}, ud{lowered})\n\t}}, t.cancelCall)\n",
-        )
-    };
-    let _ = write!(
-        out,
-        "func (t *{state}) {plain}({params}) {results} {{
-\t{ret_plain}t.{with_ctx}(context.Background(){sep}{})
-}}
-
-// {with_ctx} is {plain} with a context: {ctx_doc}
-func (t *{state}) {with_ctx}(ctx context.Context{sep}{params}) {results} {{
-{checks}{call}",
-        names.join(", "),
-        ctx_doc = if m.is_async {
-            "when ctx ends first, the Rust\n// future is dropped and ctx.Err() returned."
+        let fail = match &m.ret {
+            Some(ty) => format!("return *new({}), err", go_type(ty)),
+            None => "return err".to_string(),
+        };
+        let checks = handles(recv, m, &names, &fail);
+        // `err` exists already when handles were checked.
+        let ret_ctx = if m.ret.is_none() && !checks.is_empty() {
+            "_, err = "
         } else {
-            "a ctx that has already ended\n// returns ctx.Err() without calling; once started, the call runs to the end on\n// the calling thread (a sync Rust function cannot be interrupted)."
-        },
-    );
-    if m.ret.is_none() {
-        out.push_str("\treturn err\n");
-    }
-    out.push_str("}\n\n");
+            ret_ctx
+        };
+        let shell = n.shell(&recv.shell_name("call", m));
+        let handle = recv.handle();
+        let lowered = lowered_args(&names, &m.params, n);
+        let lifter = message_lifter(m.ret.as_ref(), n);
+        let call = if flat(m) {
+            format!(
+                "\t{ret_ctx}invoke(ctx, {lifter}, func(p *runtime.Pinner) *C.{} {{\n\t\treturn C.{shell}({handle}{lowered})\n\t}}, t.cancelItem)\n",
+                n.shell("item"),
+            )
+        } else if !m.is_async {
+            format!(
+                "\t{ret_ctx}invokeSync(ctx, {lifter}, func(p *runtime.Pinner, ud C.uintptr_t) {{\n\t\tC.{shell}({handle}, ud{lowered})\n\t}})\n",
+            )
+        } else {
+            format!(
+                "\t{ret_ctx}invokeCallback(ctx, {lifter}, func(p *runtime.Pinner, ud C.uintptr_t) {{\n\t\tC.{shell}({handle}, ud{lowered})\n\t}}, t.cancelCall)\n",
+            )
+        };
+        let tail = if m.ret.is_none() {
+            "\treturn err\n"
+        } else {
+            ""
+        };
+        format!("{checks}{call}{tail}")
+    };
+    out.push_str(&fill(
+        METHOD,
+        &[
+            ("State", state),
+            ("Plain", plain),
+            ("WithCtx", with_ctx),
+            ("params", &params),
+            ("results", &results),
+            ("ret", ret_plain),
+            ("sep", sep),
+            ("args", &names.join(", ")),
+            ("ctx_doc", ctx_doc),
+            ("body", &body),
+        ],
+    ));
 }
 
 /// The static functions, as package-level functions (no `Context`

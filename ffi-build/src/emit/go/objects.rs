@@ -9,7 +9,7 @@ use crate::emit::template::fill;
 use crate::ir::{Compound, Library, TypeRef};
 use std::fmt::Write;
 
-const OBJECT: &str = include_str!("object.go.in");
+const OBJECT: &str = include_str!("templates/object.go.in");
 
 /// The preamble shell that closes each object type's handles.
 pub(crate) fn shells(out: &mut String, lib: &Library, n: &GoNames) {

@@ -911,8 +911,9 @@ func (t *MyTimer) Version() (string, error) {
 	return t.VersionContext(context.Background())
 }
 
-// VersionContext is Version with a context, checked before the call (the call
-// runs on the calling thread and cannot be interrupted).
+// VersionContext is Version with a context: a ctx that has already ended
+// returns ctx.Err() without calling; once started, the call runs to the end on
+// the calling thread (a sync Rust function cannot be interrupted).
 func (t *MyTimer) VersionContext(ctx context.Context) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
@@ -1044,8 +1045,9 @@ func (t *Job) ID() (string, error) {
 	return t.IDContext(context.Background())
 }
 
-// IDContext is ID with a context, checked before the call (the call
-// runs on the calling thread and cannot be interrupted).
+// IDContext is ID with a context: a ctx that has already ended
+// returns ctx.Err() without calling; once started, the call runs to the end on
+// the calling thread (a sync Rust function cannot be interrupted).
 func (t *Job) IDContext(ctx context.Context) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
@@ -1067,8 +1069,9 @@ func (t *Job) Status() (JobStatus, error) {
 	return t.StatusContext(context.Background())
 }
 
-// StatusContext is Status with a context, checked before the call (the call
-// runs on the calling thread and cannot be interrupted).
+// StatusContext is Status with a context: a ctx that has already ended
+// returns ctx.Err() without calling; once started, the call runs to the end on
+// the calling thread (a sync Rust function cannot be interrupted).
 func (t *Job) StatusContext(ctx context.Context) (JobStatus, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
@@ -1094,8 +1097,9 @@ func (t *Job) Cancel() (bool, error) {
 	return t.CancelContext(context.Background())
 }
 
-// CancelContext is Cancel with a context, checked before the call (the call
-// runs on the calling thread and cannot be interrupted).
+// CancelContext is Cancel with a context: a ctx that has already ended
+// returns ctx.Err() without calling; once started, the call runs to the end on
+// the calling thread (a sync Rust function cannot be interrupted).
 func (t *Job) CancelContext(ctx context.Context) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err

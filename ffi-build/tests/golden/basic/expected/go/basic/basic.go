@@ -780,8 +780,9 @@ func (t *Counter) Name() (string, error) {
 	return t.NameContext(context.Background())
 }
 
-// NameContext is Name with a context, checked before the call (the call
-// runs on the calling thread and cannot be interrupted).
+// NameContext is Name with a context: a ctx that has already ended
+// returns ctx.Err() without calling; once started, the call runs to the end on
+// the calling thread (a sync Rust function cannot be interrupted).
 func (t *Counter) NameContext(ctx context.Context) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
@@ -798,8 +799,9 @@ func (t *Counter) Reset() error {
 	return t.ResetContext(context.Background())
 }
 
-// ResetContext is Reset with a context, checked before the call (the call
-// runs on the calling thread and cannot be interrupted).
+// ResetContext is Reset with a context: a ctx that has already ended
+// returns ctx.Err() without calling; once started, the call runs to the end on
+// the calling thread (a sync Rust function cannot be interrupted).
 func (t *Counter) ResetContext(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err

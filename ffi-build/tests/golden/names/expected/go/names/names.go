@@ -744,8 +744,9 @@ func (t *Names) Flag(ffiCb bool, ffiUd int32, cb uint8) (bool, error) {
 	return t.FlagContext(context.Background(), ffiCb, ffiUd, cb)
 }
 
-// FlagContext is Flag with a context, checked before the call (the call
-// runs on the calling thread and cannot be interrupted).
+// FlagContext is Flag with a context: a ctx that has already ended
+// returns ctx.Err() without calling; once started, the call runs to the end on
+// the calling thread (a sync Rust function cannot be interrupted).
 func (t *Names) FlagContext(ctx context.Context, ffiCb bool, ffiUd int32, cb uint8) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err

@@ -791,8 +791,9 @@ func (t *Shapes) Bytes(data []byte, range_ uint32, chan_ bool) ([]byte, error) {
 	return t.BytesContext(context.Background(), data, range_, chan_)
 }
 
-// BytesContext is Bytes with a context, checked before the call (the call
-// runs on the calling thread and cannot be interrupted).
+// BytesContext is Bytes with a context: a ctx that has already ended
+// returns ctx.Err() without calling; once started, the call runs to the end on
+// the calling thread (a sync Rust function cannot be interrupted).
 func (t *Shapes) BytesContext(ctx context.Context, data []byte, range_ uint32, chan_ bool) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
