@@ -60,3 +60,16 @@ pub async fn long_answer(key: String) -> Result<Option<Vec<Option<Inline>>>, Str
 
 #[ffi_event]
 pub fn happened(ffi_slot: Str, callbacks_: u8);
+
+/// Keywords of Go, C++ and C as parameter names, raw identifiers included.
+#[ffi]
+pub fn keywords(
+    _s: &Names,
+    func: i32,
+    range: String,
+    default: Option<i64>,
+    r#type: u8,
+    user_data: bool,
+) -> Result<String, String> {
+    Ok(format!("{func}{range}{default:?}{}{user_data}", r#type))
+}

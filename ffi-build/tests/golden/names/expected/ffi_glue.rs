@@ -13,7 +13,7 @@ mod __ffi_glue {
 
     #[unsafe(no_mangle)]
     pub extern "C" fn names_interface_fingerprint() -> *const ::ffi_core::__private::c_char {
-        c"fbddbfdf3083ea24a87498be79f9f22d".as_ptr()
+        c"3387b6f5bce5527cb6d62963805e82f5".as_ptr()
     }
 
     /// # Safety
@@ -64,6 +64,23 @@ mod __ffi_glue {
                     let __ffi_exporter = LIBRARY.exporter(&__ffi_context);
                     crate::later(__ffi_state, ffi_done, std, ctx_, detail, Inline, Error).await
                 })
+            })
+        }
+    }
+
+    /// # Safety
+    /// Follows the contract in the generated C header: every pointer argument is NULL or valid for its length for the duration of the call.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn names_keywords(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, func: <i32 as ::ffi_core::FfiType>::C, range: <::std::string::String as ::ffi_core::FfiType>::C, default: <::core::option::Option<i64> as ::ffi_core::FfiType>::C, r#type: <u8 as ::ffi_core::FfiType>::C, user_data: <bool as ::ffi_core::FfiType>::C) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state, __ffi_exporter| {
+                let func = ::ffi_core::__private::lift_arg::<i32>(&func, "func")?;
+                let range = ::ffi_core::__private::lift_arg::<::std::string::String>(&range, "range")?;
+                let default = ::ffi_core::__private::lift_arg::<::core::option::Option<i64>>(&default, "default")?;
+                let r#type = ::ffi_core::__private::lift_arg::<u8>(&r#type, "type")?;
+                let user_data = ::ffi_core::__private::lift_arg::<bool>(&user_data, "user_data")?;
+                crate::keywords(__ffi_state, func, range, default, r#type, user_data)
             })
         }
     }
@@ -268,6 +285,58 @@ mod __ffi_glue {
     }
 
     /// # Safety
+    /// Follows the contract in the generated CBOR header: `req` is NULL or valid for `len` bytes for the duration of the call.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn names_keywords_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
+        unsafe { __ffi_in_names_keywords_cbor(::core::option::Option::None, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len) }
+    }
+
+    #[allow(non_snake_case)]
+    unsafe fn __ffi_in_names_keywords_cbor(__ffi_session: ::core::option::Option<::ffi_core::__private::Arc<::ffi_core::cbor::session::Session>>, __ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            LIBRARY.call_sync(__ffi_ctx, __ffi_cb, __ffi_ud, move |__ffi_state, __ffi_exporter| {
+                let __ffi_bytes = ::ffi_core::cbor::glue::request(__ffi_req, __ffi_len)?;
+                let mut func: ::core::option::Option<i32> = ::core::option::Option::None;
+                let mut range: ::core::option::Option<::std::string::String> = ::core::option::Option::None;
+                let mut default: ::core::option::Option<::core::option::Option<i64>> = ::core::option::Option::None;
+                let mut r#type: ::core::option::Option<u8> = ::core::option::Option::None;
+                let mut user_data: ::core::option::Option<bool> = ::core::option::Option::None;
+                ::ffi_core::cbor::session::scoped(&__ffi_session, || ::ffi_core::cbor::glue::decode_request(__ffi_bytes, |__ffi_d, __ffi_key| match __ffi_key {
+                    "func" => {
+                        func = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "func")?);
+                        ::core::result::Result::Ok(true)
+                    }
+                    "range" => {
+                        range = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "range")?);
+                        ::core::result::Result::Ok(true)
+                    }
+                    "default" => {
+                        default = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "default")?);
+                        ::core::result::Result::Ok(true)
+                    }
+                    "type" => {
+                        r#type = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "type")?);
+                        ::core::result::Result::Ok(true)
+                    }
+                    "userData" => {
+                        user_data = ::core::option::Option::Some(::ffi_core::cbor::field(__ffi_d, "userData")?);
+                        ::core::result::Result::Ok(true)
+                    }
+                    _ => ::core::result::Result::Ok(false),
+                }))?;
+                let func = ::ffi_core::cbor::required(func, "func")?;
+                let range = ::ffi_core::cbor::required(range, "range")?;
+                let default = ::ffi_core::cbor::required(default, "default")?;
+                let r#type = ::ffi_core::cbor::required(r#type, "type")?;
+                let user_data = ::ffi_core::cbor::required(user_data, "userData")?;
+                ::ffi_core::cbor::glue::encode_result(&__ffi_session, crate::keywords(__ffi_state, func, range, default, r#type, user_data))
+            })
+        }
+    }
+
+    /// # Safety
     /// `method` is NULL or valid for `method_len` bytes; `req` as for the other CBOR functions.
     #[unsafe(no_mangle)]
     pub unsafe extern "C" fn names_call_cbor(__ffi_ctx: *mut ::ffi_core::__private::c_void, __ffi_method: *const ::ffi_core::__private::c_char, __ffi_method_len: usize, __ffi_cb: ::ffi_core::__private::FfiCallback, __ffi_ud: *mut ::ffi_core::__private::c_void, __ffi_req: *const u8, __ffi_len: usize) -> ::ffi_core::__private::c_int {
@@ -303,6 +372,7 @@ mod __ffi_glue {
             match ::ffi_core::cbor::glue::method_name(__ffi_method, __ffi_method_len) {
                 Ok(b"flag") => __ffi_in_names_flag_cbor(__ffi_session, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
                 Ok(b"later") => __ffi_in_names_later_cbor(__ffi_session, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
+                Ok(b"keywords") => __ffi_in_names_keywords_cbor(__ffi_session, __ffi_ctx, __ffi_cb, __ffi_ud, __ffi_req, __ffi_len),
                 Ok(__ffi_other) => ::ffi_core::cbor::glue::unknown_method(__ffi_cb, __ffi_ud, __ffi_other),
                 Err(__ffi_e) => ::ffi_core::cbor::glue::reject(__ffi_cb, __ffi_ud, &__ffi_e),
             }

@@ -45,7 +45,7 @@ typedef struct FFIBytes {
 #endif /* FFI_COMMON_TYPES */
 
 #define NAMES_ABI_VERSION 1u
-#define NAMES_INTERFACE_FINGERPRINT "fbddbfdf3083ea24a87498be79f9f22d"
+#define NAMES_INTERFACE_FINGERPRINT "3387b6f5bce5527cb6d62963805e82f5"
 
 typedef struct names_Option_u8 {
     bool is_some;
@@ -87,6 +87,11 @@ typedef struct names_Vec_Str {
     const names_Str *ptr;
     size_t len;
 } names_Vec_Str;
+
+typedef struct names_Option_i64 {
+    bool is_some;
+    int64_t value; /* zeroed when !is_some */
+} names_Option_i64;
 
 typedef struct names_Vec_Option_Inline {
     const names_Option_Inline *ptr;
@@ -182,6 +187,14 @@ int names_flag(void *ctx, FFICallBack cb, void *userData, bool __ffi_cb_, int32_
  * On RET_OK, msg points to a names_Vec_Str (len == sizeof it).
  */
 int names_later(void *ctx, FFICallBack cb, void *userData, names_Str ffi_done, names_Vec_String std, int64_t ctx_, names_Option_Inline detail, names_Inline Inline, uint8_t Error);
+
+/**
+ * Keywords of Go, C++ and C as parameter names, raw identifiers included.
+ * 
+ * Sync: runs on the calling thread; cb is called before this returns.
+ * On RET_OK, msg is the UTF-8 text (len bytes, not NUL-terminated).
+ */
+int names_keywords(void *ctx, FFICallBack cb, void *userData, int32_t func, FFIStr range, names_Option_i64 default_, uint8_t type, bool user_data);
 
 /* The answer's Go closures are too long for one line.
  * 

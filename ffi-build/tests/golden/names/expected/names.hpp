@@ -580,6 +580,23 @@ inline std::vector<Str> lift_Vec_Str(const names_Vec_Str &c) {
     return v;
 }
 
+inline names_Option_i64 lower_Option_i64(Arena &ffi_arena, const std::optional<int64_t> &v) {
+    (void)ffi_arena;
+    names_Option_i64 c{};
+    if (v) {
+        c.is_some = true;
+        c.value = (*v);
+    }
+    return c;
+}
+
+inline std::optional<int64_t> lift_Option_i64(const names_Option_i64 &c) {
+    if (!c.is_some) {
+        return std::nullopt;
+    }
+    return std::optional<int64_t>(c.value);
+}
+
 inline names_Vec_Option_Inline lower_Vec_Option_Inline(Arena &ffi_arena, const std::vector<std::optional<Inline_>> &v) {
     (void)ffi_arena;
     names_Option_Inline *p = ffi_arena.array<names_Option_Inline>(v.size());
@@ -623,6 +640,11 @@ inline Result<bool> msg_bool(const char *msg, size_t len) {
 inline Result<std::vector<Str>> msg_Vec_Str(const char *msg, size_t len) {
     (void)len;
     return Result<std::vector<Str>>(detail::lift_Vec_Str((*reinterpret_cast<const names_Vec_Str *>(msg))));
+}
+
+inline Result<std::string> msg_String(const char *msg, size_t len) {
+    (void)len;
+    return Result<std::string>(detail::lift_str(msg, len));
 }
 
 inline const CApi *api() noexcept {
@@ -721,6 +743,19 @@ public:
         std::future<Result<std::vector<Str>>> ffi_answer = ffi_done->get_future();
         names_later(ctx_, &detail::answer_promise<std::vector<Str>, &detail::msg_Vec_Str>, ffi_done, detail::lower_Str(ffi_arena, ffi_done_), detail::lower_Vec_String(ffi_arena, std_), ctx__, detail::lower_Option_Inline(ffi_arena, detail_), detail::lower_Inline(ffi_arena, inline_), error);
         return ffi_answer;
+    }
+
+    /// Keywords of Go, C++ and C as parameter names, raw identifiers included.
+    ///
+    /// Runs on the calling thread.
+    Result<std::string> keywords(int32_t func, const std::string &range, const std::optional<int64_t> &default_, uint8_t type, bool user_data) {
+        if (ctx_ == nullptr) {
+            return detail::moved_from("Names");
+        }
+        detail::Arena ffi_arena;
+        detail::Inline<std::string> ffi_slot;
+        names_keywords(ctx_, &detail::answer_inline<std::string, &detail::msg_String>, &ffi_slot, func, detail::lower_str(range), detail::lower_Option_i64(ffi_arena, default_), type, user_data);
+        return std::move(ffi_slot).take();
     }
 
     /// The answer's Go closures are too long for one line.

@@ -54,7 +54,12 @@ int names_flag_cbor(void *ctx, FFICallBack cb, void *userData, const uint8_t *re
  *   answer:  [* Str] */
 int names_later_cbor(void *ctx, FFICallBack cb, void *userData, const uint8_t *req, size_t len);
 
-/* Calls the method named by method[0..method_len] (the Rust name: "flag", "later").
+/* keywords: Keywords of Go, C++ and C as parameter names, raw identifiers included.
+ *   request: { "func": int32, "range": tstr, ? "default": int64 / null, "type": uint8, "userData": bool }
+ *   answer:  tstr */
+int names_keywords_cbor(void *ctx, FFICallBack cb, void *userData, const uint8_t *req, size_t len);
+
+/* Calls the method named by method[0..method_len] (the Rust name: "flag", "later", "keywords").
  * An unknown name gets RET_ERR "unknown method 'NAME'". Used by IPC servers. */
 int names_call_cbor(void *ctx, const char *method, size_t method_len, FFICallBack cb, void *userData,
     const uint8_t *req, size_t len);

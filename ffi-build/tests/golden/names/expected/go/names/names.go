@@ -239,6 +239,15 @@ static inline namesgo_capture namesgo_sync_flag(uintptr_t h, bool a0, int32_t a1
 static inline int namesgo_call_later(uintptr_t h, uintptr_t ud, names_Str a0, names_Vec_String a1, int64_t a2, names_Option_Inline a3, names_Inline a4, uint8_t a5) {
 	return names_later((void *)h, namesgo_callback, (void *)ud, a0, a1, a2, a3, a4, a5);
 }
+
+static inline namesgo_capture namesgo_sync_keywords(uintptr_t h, int32_t a0, FFIStr a1, names_Option_i64 a2, uint8_t a3, bool a4) {
+	namesgo_capture c;
+	c.ret = -1;
+	c.len = 0;
+	c.heap = NULL;
+	names_keywords((void *)h, namesgo_capture_cb, &c, a0, a1, a2, a3, a4);
+	return c;
+}
 */
 import "C"
 
@@ -776,6 +785,28 @@ func (t *Names) LaterContext(ctx context.Context, ffiDone Str, std []string, ctx
 	}, t.cancelCall)
 }
 
+// Keywords of Go, C++ and C as parameter names, raw identifiers included.
+func (t *Names) Keywords(func_ int32, range_ string, default_ *int64, type_ uint8, userData bool) (string, error) {
+	return t.KeywordsContext(context.Background(), func_, range_, default_, type_, userData)
+}
+
+// KeywordsContext is Keywords with a context: a ctx that has already ended
+// returns ctx.Err() without calling; once started, the call runs to the end on
+// the calling thread (a sync Rust function cannot be interrupted).
+func (t *Names) KeywordsContext(ctx context.Context, func_ int32, range_ string, default_ *int64, type_ uint8, userData bool) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	var pinner runtime.Pinner
+	p := &pinner
+	answer := C.namesgo_sync_keywords(t.ctx, C.int32_t(func_), lowerStr(p, range_), lowerOption_i64(p, default_), C.uint8_t(type_), C.bool(userData))
+	pinner.Unpin() // the library copied the arguments
+	if err := captureErr(&answer); err != nil {
+		return "", err
+	}
+	return captureString(&answer), nil
+}
+
 // SetLongAnswer installs fn as the host function long_answer:
 // The answer's Go closures are too long for one line.
 //
@@ -928,6 +959,21 @@ func lowerVec_Str(p *runtime.Pinner, v []Str) C.names_Vec_Str {
 	}
 	p.Pin(&items[0])
 	return C.names_Vec_Str{ptr: &items[0], len: C.size_t(len(items))}
+}
+
+func liftOption_i64(c *C.names_Option_i64) *int64 {
+	if !bool(c.is_some) {
+		return nil
+	}
+	v := int64(c.value)
+	return &v
+}
+
+func lowerOption_i64(p *runtime.Pinner, v *int64) C.names_Option_i64 {
+	if v == nil {
+		return C.names_Option_i64{}
+	}
+	return C.names_Option_i64{is_some: true, value: C.int64_t(*v)}
 }
 
 func liftVec_Option_Inline(c *C.names_Vec_Option_Inline) []*Inline {

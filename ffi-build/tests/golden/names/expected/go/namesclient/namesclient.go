@@ -40,3 +40,14 @@ func (cl *Client) Later(ffiDone Str, std []string, ctx_ int64, detail *Inline, i
 func (cl *Client) LaterContext(ctx context.Context, ffiDone Str, std []string, ctx_ int64, detail *Inline, inline Inline, error_ uint8) ([]Str, error) {
 	return callAs[[]Str](cl, ctx, "later", map[string]any{"ffiDone": ffiDone, "std": std, "ctx": ctx_, "detail": detail, "Inline": inline, "Error": error_})
 }
+
+// Keywords of Go, C++ and C as parameter names, raw identifiers included.
+func (cl *Client) Keywords(func_ int32, range_ string, default_ *int64, type_ uint8, userData bool) (string, error) {
+	return cl.KeywordsContext(context.Background(), func_, range_, default_, type_, userData)
+}
+
+// KeywordsContext is Keywords with a context: when ctx ends first, ctx.Err()
+// is returned at once and the call is cancelled on the server.
+func (cl *Client) KeywordsContext(ctx context.Context, func_ int32, range_ string, default_ *int64, type_ uint8, userData bool) (string, error) {
+	return callAs[string](cl, ctx, "keywords", map[string]any{"func": func_, "range": range_, "default": default_, "type": type_, "userData": userData})
+}
