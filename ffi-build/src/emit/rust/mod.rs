@@ -165,16 +165,8 @@ fn ctor(out: &mut String, lib: &Library, n: &CNames) {
 }
 
 fn method(out: &mut String, lib: &Library, n: &CNames, f: &Function) {
-    out.push_str(SAFETY_DOC);
-    let _ = writeln!(
-        out,
-        "    #[unsafe(no_mangle)]\n    pub unsafe extern \"C\" fn {}(__ffi_ctx: *mut {P}::c_void, __ffi_cb: {P}::FfiCallback, __ffi_ud: *mut {P}::c_void{}) -> {P}::c_int {{",
-        n.sym.method(&f.name),
-        c_params(lib, &f.params)
-    );
-    let prelude = lifts(lib, &f.params, INDENT);
-    let body = method_body(lib, f, Receiver::State, &prelude, |call| call.to_string());
-    finish(out, &body);
+    let lead = format!("__ffi_ctx: *mut {P}::c_void, ");
+    native_fn(out, lib, &n.sym.method(&f.name), &lead, Receiver::State, f);
 }
 
 fn object_method(
@@ -185,28 +177,34 @@ fn object_method(
     index: u32,
     f: &Function,
 ) {
-    out.push_str(SAFETY_DOC);
-    let _ = writeln!(
-        out,
-        "    #[unsafe(no_mangle)]\n    pub unsafe extern \"C\" fn {}(__ffi_handle: *mut {P}::c_void, __ffi_cb: {P}::FfiCallback, __ffi_ud: *mut {P}::c_void{}) -> {P}::c_int {{",
-        n.sym.object_method(&o.name, &f.name),
-        c_params(lib, &f.params)
-    );
-    let prelude = lifts(lib, &f.params, INDENT);
+    let name = n.sym.object_method(&o.name, &f.name);
+    let lead = format!("__ffi_handle: *mut {P}::c_void, ");
     let receiver = Receiver::Object(index, &o.rust_path);
-    let body = method_body(lib, f, receiver, &prelude, |call| call.to_string());
-    finish(out, &body);
+    native_fn(out, lib, &name, &lead, receiver, f);
 }
 
 fn static_fn(out: &mut String, lib: &Library, n: &CNames, f: &Function) {
+    native_fn(out, lib, &n.sym.method(&f.name), "", Receiver::Static, f);
+}
+
+/// The native extern function `symbol` of a method: `lead` are the
+/// parameters before the callback (the context, an object's handle, or
+/// none for a static function).
+fn native_fn(
+    out: &mut String,
+    lib: &Library,
+    symbol: &str,
+    lead: &str,
+    receiver: Receiver<'_>,
+    f: &Function,
+) {
     out.push_str(SAFETY_DOC);
     let _ = writeln!(
         out,
-        "    #[unsafe(no_mangle)]\n    pub unsafe extern \"C\" fn {}(__ffi_cb: {P}::FfiCallback, __ffi_ud: *mut {P}::c_void{}) -> {P}::c_int {{",
-        n.sym.method(&f.name),
+        "    #[unsafe(no_mangle)]\n    pub unsafe extern \"C\" fn {symbol}({lead}__ffi_cb: {P}::FfiCallback, __ffi_ud: *mut {P}::c_void{}) -> {P}::c_int {{",
         c_params(lib, &f.params)
     );
     let prelude = lifts(lib, &f.params, INDENT);
-    let body = method_body(lib, f, Receiver::Static, &prelude, |call| call.to_string());
+    let body = method_body(lib, f, receiver, &prelude, |call| call.to_string());
     finish(out, &body);
 }
