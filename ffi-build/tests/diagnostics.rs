@@ -1210,8 +1210,23 @@ fn fields_and_parameters_need_distinct_wire_names() {
     at(&d, 8, 9, "field `aB` has the wire name `aB`, like `a_b`");
     assert_eq!(
         hint(&d),
-        "CBOR maps and the Go and C++ names are derived from it, so they would collide (the \
-         first is at src/lib.rs:7:9); rename one"
+        "the generated code would declare it twice (the first is at src/lib.rs:7:9); rename one"
+    );
+    let d = one("#[ffi_type]\npub struct S {\n    pub url_id: i32,\n    pub url_i_d: i32,\n}\n");
+    at(
+        &d,
+        8,
+        9,
+        "field `url_i_d` has the Go name `URLID`, like `url_id`",
+    );
+    let d =
+        one("#[ffi_type]\npub struct S {\n    pub r#default: i32,\n    pub default_: i32,\n}\n");
+    // Its C and C++ name would be `default_` too; the wire name says so first.
+    at(
+        &d,
+        8,
+        9,
+        "field `default_` has the wire name `default`, like `default`",
     );
     let d = one(
         "#[ffi]\npub fn f(t: &T, __ffi_ud: i32, __ffi_ud_: i32) -> Result<(), String> { Ok(()) }\n",

@@ -51,21 +51,53 @@ pub(crate) fn distinct_wire_names(
     origin: &Origin,
     errors: &mut Vec<Diagnostic>,
 ) {
+    distinct(
+        names,
+        what,
+        "wire name",
+        |n| ffi_abi::wire_name(n),
+        origin,
+        errors,
+    );
+}
+
+/// Struct fields must also stay distinct as the Go field names (`url_id`
+/// and `url_i_d` are both `URLID`) and as the escaped C and C++ names
+/// (`default` becomes `default_`, like a field named `default_`).
+pub(crate) fn distinct_field_names(
+    names: &[(&syn::Ident, String)],
+    origin: &Origin,
+    errors: &mut Vec<Diagnostic>,
+) {
+    use crate::emit::{c::names::CNames, go::names::pascal};
+    distinct(names, "field", "Go name", pascal, origin, errors);
+    let c = CNames::new("");
+    distinct(names, "field", "C name", |n| c.ident(n), origin, errors);
+}
+
+fn distinct(
+    names: &[(&syn::Ident, String)],
+    what: &str,
+    kind: &str,
+    map: impl Fn(&str) -> String,
+    origin: &Origin,
+    errors: &mut Vec<Diagnostic>,
+) {
     let mut seen: Vec<(String, &syn::Ident, &str)> = Vec::new();
     for (ident, name) in names {
-        let wire = ffi_abi::wire_name(name);
-        if let Some((_, first, first_name)) = seen.iter().find(|(w, _, _)| *w == wire) {
+        let mapped = map(name);
+        if let Some((_, first, first_name)) = seen.iter().find(|(m, _, _)| *m == mapped) {
             errors.push(origin.diag(
                 ident.span(),
-                format!("{what} `{name}` has the wire name `{wire}`, like `{first_name}`"),
+                format!("{what} `{name}` has the {kind} `{mapped}`, like `{first_name}`"),
                 &format!(
-                    "CBOR maps and the Go and C++ names are derived from it, so they would \
-                     collide (the first is at {}); rename one",
+                    "the generated code would declare it twice (the first is at {}); \
+                     rename one",
                     location(origin, first.span())
                 ),
             ));
         } else {
-            seen.push((wire, ident, name));
+            seen.push((mapped, ident, name));
         }
     }
 }

@@ -168,7 +168,11 @@ pub(crate) fn lower_type(
                     .iter()
                     .filter_map(|f| f.field.ident.as_ref().map(|i| (i, f.name.clone())))
                     .collect();
+                let before = errors.len();
                 super::common::distinct_wire_names(&idents, "field", origin, errors);
+                if errors.len() == before {
+                    super::common::distinct_field_names(&idents, origin, errors);
+                }
                 let fields = fields
                     .iter()
                     .filter_map(|f| {
