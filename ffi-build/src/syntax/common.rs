@@ -51,14 +51,7 @@ pub(crate) fn distinct_wire_names(
     origin: &Origin,
     errors: &mut Vec<Diagnostic>,
 ) {
-    distinct(
-        names,
-        what,
-        "wire name",
-        |n| ffi_abi::wire_name(n),
-        origin,
-        errors,
-    );
+    distinct(names, what, "wire name", ffi_abi::wire_name, origin, errors);
 }
 
 /// Struct fields must also stay distinct as the Go field names (`url_id`
