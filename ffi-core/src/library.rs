@@ -474,20 +474,23 @@ impl<S: Send + Sync + 'static> Library<S> {
             return RET_MISSING_CALLBACK;
         };
         let reply = Reply::new(cb, ud);
-        let found = self
-            .object::<T>(type_index, handle)
-            .and_then(|(value, owner)| {
-                let ctx = self.contexts.get(owner as *mut c_void);
-                Ok((value, ctx.ok_or_else(|| DESTROYED.to_string())?))
-            });
-        let (value, ctx) = match found {
+        // The entry holds its context, alive for this call: no lookup.
+        let found = self.entry(type_index, handle).and_then(|entry| {
+            let value = entry.value::<T>()?;
+            Ok((value, entry))
+        });
+        let (value, entry) = match found {
             Ok(found) => found,
             Err(e) => {
                 reply.fail(&e);
                 return RET_ERR;
             }
         };
-        let fut = match guard(|| make(value, ContextRef::new(&ctx))) {
+        let Some(ctx) = entry.ctx.as_ref() else {
+            reply.fail(DESTROYED);
+            return RET_ERR;
+        };
+        let fut = match guard(|| make(value, ContextRef::new(ctx))) {
             Ok(f) => f,
             Err(e) => {
                 reply.fail(&e);
