@@ -87,9 +87,24 @@ impl TypeRef {
     pub fn collect_compounds(&self, out: &mut Vec<TypeRef>) {
         if let TypeRef::Vec(inner) | TypeRef::Option(inner) = self {
             inner.collect_compounds(out);
-            if !out.contains(self) {
-                out.push(self.clone());
+            let layout = self.layout();
+            if !out.contains(&layout) {
+                out.push(layout);
             }
+        }
+    }
+
+    /// The type as its C layout sees it: `Arc<T>` and `T` of an object are
+    /// the same handle, so `Vec<Arc<T>>` and `Vec<T>` are one C type.
+    pub fn layout(&self) -> TypeRef {
+        match self {
+            TypeRef::Object { name, .. } => TypeRef::Object {
+                name: name.clone(),
+                shared: false,
+            },
+            TypeRef::Vec(inner) => TypeRef::Vec(Box::new(inner.layout())),
+            TypeRef::Option(inner) => TypeRef::Option(Box::new(inner.layout())),
+            other => other.clone(),
         }
     }
 
@@ -163,5 +178,17 @@ mod tests {
         ov.collect_compounds(&mut out);
         let names: Vec<String> = out.iter().map(TypeRef::mangle).collect();
         assert_eq!(names, ["Vec_String", "Vec_Vec_String", "Option_Vec_String"]);
+    }
+
+    #[test]
+    fn shared_and_owned_objects_are_one_compound() {
+        let obj = |shared| TypeRef::Object {
+            name: "C".into(),
+            shared,
+        };
+        let mut out = Vec::new();
+        TypeRef::Vec(Box::new(obj(false))).collect_compounds(&mut out);
+        TypeRef::Vec(Box::new(obj(true))).collect_compounds(&mut out);
+        assert_eq!(out, [TypeRef::Vec(Box::new(obj(false)))]);
     }
 }
