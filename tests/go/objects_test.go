@@ -99,6 +99,12 @@ func TestObjectsInSlicesOptionsAndShared(t *testing.T) {
 	}
 	some.Close()
 
+	shared := must[[]*fixture.Counter](t)(f.SharedCounters(2))
+	if len(shared) != 2 || !must[bool](t)(shared[0].SameAs(shared[1])) {
+		t.Fatalf("SharedCounters(2) are not one value: %v", shared)
+	}
+	shared[0].Close()
+	shared[1].Close()
 	s1 := must[*fixture.Counter](t)(f.SharedCounter())
 	s2 := must[*fixture.Counter](t)(f.SharedCounter())
 	must[int64](t)(s1.Add(7))
